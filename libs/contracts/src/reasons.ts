@@ -1,0 +1,28 @@
+/**
+ * The ONE closed list of condition reasons (CamelCase, per the Kubernetes API conventions).
+ * The CRD enumerates it, so a reason outside this list cannot be written to the status.
+ */
+export const CONDITION_REASONS = [
+  // progress
+  'Queued',
+  'ConcurrencyLimited',
+  'JobCreated',
+  'Encoding',
+  'Succeeded',
+  // permanent failures
+  'InvalidSpec',
+  'SourceNotFound',
+  'InvalidInput',
+  'LimitExceeded',
+  'DeadlineExceeded',
+  'BackoffLimitExceeded',
+  'Cancelled',
+  'JobFailed',
+] as const;
+export type ConditionReason = (typeof CONDITION_REASONS)[number];
+
+export const CONDITION_TYPES = ['Ready', 'Progressing', 'Failed'] as const;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+export const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed'] as const;
+export type Phase = (typeof PHASES)[number];

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The README's test command runs this (`npm test`). Tiers, in order; the first failure stops the run:
+#   static       typecheck (tsc --noEmit), lint, CRD drift check
+#   unit         jest project "unit": pure logic, in-process app boots, real ffmpeg on generated media
+#   integration  jest project "integration": a real kube-apiserver (+ controller-manager, scheduler)
+#                and real MinIO, brought up by test/setup/global-setup.ts (or reused from KUBECONFIG / S3_ENDPOINT)
+# TIERS="static unit" limits the run. Ends with one "tests: N passed, N failed, N skipped" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+node -e 'if (+process.versions.node.split(".")[0] < 24) { console.error("run through npm test (Node 24), not " + process.version); process.exit(1) }'
+
+TIERS=${TIERS:-static unit integration}
+RESULTS=$(mktemp -d)
+trap 'rm -rf "$RESULTS"' EXIT
+t0=$SECONDS
+step() { printf '\n==> %s (%ss elapsed)\n' "$1" "$((SECONDS - t0))"; }
+
+summary() {
+  node -e '
+    const fs = require("fs"); let p = 0, f = 0, s = 0;
+    for (const file of fs.readdirSync(process.argv[1])) {
+      const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + file, "utf8"));
+      p += r.numPassedTests; f += r.numFailedTests + r.numRuntimeErrorTestSuites; s += r.numPendingTests + r.numTodoTests;
+    }
+    console.log(`tests: ${p} passed, ${f} failed, ${s} skipped`);
+  ' "$RESULTS"
+}
+
+run_jest() { # PROJECT
+  local rc=0
+  npm run -s jest -- --selectProjects "$1" --ci --json --outputFile="$RESULTS/$1.json" || rc=$?
+  [ -s "$RESULTS/$1.json" ] || { echo "jest wrote no results for $1"; exit 1; }
+  if [ $rc -ne 0 ]; then summary; exit $rc; fi
+}
+
+for tier in $TIERS; do
+  case $tier in
+    static)
+      step "typecheck"; npm run -s typecheck
+      step "lint"; npm run -s lint
+      step "CRD drift check"; npm run -s crd:check ;;
+    unit)
+      step "unit tests"; run_jest unit ;;
+    integration)
+      step "integration tests (real kube-apiserver + MinIO)"; run_jest integration ;;
+    *) echo "unknown tier $tier"; exit 2 ;;
+  esac
+done
+printf '\n==> done in %ss\n' "$((SECONDS - t0))"
+summary
