@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { renderCrdYaml } from './render-crd';
 
 const root = join(__dirname, '..', '..', '..');
-const targets = ['crds/transcodes.media.kubevod.io.yaml', 'charts/kubevod/crds/transcodes.media.kubevod.io.yaml'];
+const targets = [
+  'crds/transcodes.media.kubevod.io.yaml',
+  'charts/kubevod/crds/transcodes.media.kubevod.io.yaml',
+];
 const check = process.argv.includes('--check');
 const yaml = renderCrdYaml();
 let drift = 0;

@@ -9,7 +9,11 @@ import {
   TRANSCODE_SINGULAR,
   TRANSCODE_VERSION,
 } from './api-group';
-import { TRANSCODE_ROOT_RULES, TranscodeSpecSchema, TranscodeStatusSchema } from './transcode.schema';
+import {
+  TRANSCODE_ROOT_RULES,
+  TranscodeSpecSchema,
+  TranscodeStatusSchema,
+} from './transcode.schema';
 
 /** An OpenAPI v3 schema node as Kubernetes stores it. */
 export type JsonSchema = { [key: string]: unknown };
@@ -35,14 +39,17 @@ export function toStructural(node: JsonSchema, path = '$'): JsonSchema {
     });
   }
   if (node.anyOf || node.oneOf || node.allOf) {
-    throw new Error(`${path}: unions are not structural; use x-kubernetes-int-or-string or split the field`);
+    throw new Error(
+      `${path}: unions are not structural; use x-kubernetes-int-or-string or split the field`,
+    );
   }
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
     if (DROPPED_KEYS.has(key)) continue;
     if (key === 'additionalProperties' && value === false) continue;
     if (key === 'pattern' && node.format) continue; // zod's date-time regex uses lookarounds (not RE2)
-    if ((key === 'maximum' && value === SAFE_INT) || (key === 'minimum' && value === -SAFE_INT)) continue;
+    if ((key === 'maximum' && value === SAFE_INT) || (key === 'minimum' && value === -SAFE_INT))
+      continue;
     if (key === 'properties') {
       out.properties = Object.fromEntries(
         Object.entries(value as Record<string, JsonSchema>).map(([name, child]) => [
@@ -88,7 +95,10 @@ export function transcodeOpenApiSchema(): JsonSchema {
       'ladder of CMAF segments with HLS and DASH manifests, encoded by a Kubernetes Job.',
     required: ['spec'],
     properties: {
-      apiVersion: { type: 'string', description: 'APIVersion of this object: media.kubevod.io/v1alpha1.' },
+      apiVersion: {
+        type: 'string',
+        description: 'APIVersion of this object: media.kubevod.io/v1alpha1.',
+      },
       kind: { type: 'string', description: 'Kind of this object: Transcode.' },
       metadata: { type: 'object', description: 'Standard object metadata.' },
       spec: toStructural(jsonSchemaOf(TranscodeSpecSchema), '$.spec'),
@@ -125,9 +135,24 @@ export function transcodeCrd(): JsonSchema {
           storage: true,
           subresources: { status: {} },
           additionalPrinterColumns: [
-            { name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Lifecycle phase.' },
-            { name: 'Progress', type: 'integer', jsonPath: '.status.progress.percent', description: 'Percent done.' },
-            { name: 'Renditions', type: 'integer', jsonPath: '.status.renditionCount', description: 'Published renditions.' },
+            {
+              name: 'Phase',
+              type: 'string',
+              jsonPath: '.status.phase',
+              description: 'Lifecycle phase.',
+            },
+            {
+              name: 'Progress',
+              type: 'integer',
+              jsonPath: '.status.progress.percent',
+              description: 'Percent done.',
+            },
+            {
+              name: 'Renditions',
+              type: 'integer',
+              jsonPath: '.status.renditionCount',
+              description: 'Published renditions.',
+            },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
             {
               name: 'Reason',
@@ -136,7 +161,13 @@ export function transcodeCrd(): JsonSchema {
               jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
               description: 'Reason of the Ready condition.',
             },
-            { name: 'Job', type: 'string', priority: 1, jsonPath: '.status.jobName', description: 'Current worker Job.' },
+            {
+              name: 'Job',
+              type: 'string',
+              priority: 1,
+              jsonPath: '.status.jobName',
+              description: 'Current worker Job.',
+            },
           ],
           schema: { openAPIV3Schema: transcodeOpenApiSchema() },
         },

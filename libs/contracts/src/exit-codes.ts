@@ -21,4 +21,5 @@ export const PERMANENT_EXIT_REASONS: Readonly<Record<number, ConditionReason>> =
   [WORKER_EXIT.invalidSpec]: 'InvalidSpec',
 };
 
-export const PERMANENT_EXIT_CODES: readonly number[] = Object.keys(PERMANENT_EXIT_REASONS).map(Number);
+export const PERMANENT_EXIT_CODES: readonly number[] =
+  Object.keys(PERMANENT_EXIT_REASONS).map(Number);

@@ -5,3 +5,4 @@ export * from './object-keys';
 export * from './reasons';
 export * from './transcode.schema';
 export * from './validate';
+export * from './worker-job';

@@ -12,3 +12,6 @@ export const objectKeys = {
 
 /** Video ids are DNS-1123 labels: they double as Transcode names. */
 export const VIDEO_ID_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The worker's progress record: the channel from worker to controller (see worker-job.ts). */
+export const progressKey = (videoId: string) => `progress/${videoId}.json`;

@@ -12,15 +12,19 @@ import { CONDITION_REASONS, CONDITION_TYPES, PHASES } from './reasons';
  * (CEL rules, list types, int-or-string) straight into the generated schema.
  */
 
-const cel = (...rules: { rule: string; message: string }[]) => ({ 'x-kubernetes-validations': rules });
+const cel = (...rules: { rule: string; message: string }[]) => ({
+  'x-kubernetes-validations': rules,
+});
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+const QUANTITY =
+  /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 
 /** A Kubernetes resource quantity ("2", "500m", "4Gi" or a bare integer). */
-const quantity = z
-  .union([z.int().min(0).max(1_000_000), z.string().regex(QUANTITY).max(32)])
-  .meta({ 'x-kubernetes-int-or-string': true, description: 'A Kubernetes quantity, e.g. 2, 500m or 4Gi.' });
+const quantity = z.union([z.int().min(0).max(1_000_000), z.string().regex(QUANTITY).max(32)]).meta({
+  'x-kubernetes-int-or-string': true,
+  description: 'A Kubernetes quantity, e.g. 2, 500m or 4Gi.',
+});
 
 const stringMap = (what: string) =>
   z
@@ -61,7 +65,9 @@ export const RenditionSchema = z
       .min(64)
       .max(4320)
       .optional()
-      .describe('Video height in pixels; the width follows the source aspect ratio. Omit for audio only.'),
+      .describe(
+        'Video height in pixels; the width follows the source aspect ratio. Omit for audio only.',
+      ),
     videoBitrateKbps: z
       .int()
       .min(50)
@@ -69,10 +75,16 @@ export const RenditionSchema = z
       .optional()
       .describe('Video bitrate cap (maxrate) in kbit/s. Required with height.'),
     videoCodec: z.enum(['h264']).default('h264').describe('Video codec. Only h264 today.'),
-    audioBitrateKbps: z.int().min(16).max(512).default(128).describe('AAC audio bitrate in kbit/s.'),
+    audioBitrateKbps: z
+      .int()
+      .min(16)
+      .max(512)
+      .default(128)
+      .describe('AAC audio bitrate in kbit/s.'),
   })
   .meta({
-    description: 'One rung of the ladder: a video rendition (height + bitrate) or audio only (neither).',
+    description:
+      'One rung of the ladder: a video rendition (height + bitrate) or audio only (neither).',
     ...cel({
       rule: 'has(self.height) == has(self.videoBitrateKbps)',
       message: 'height and videoBitrateKbps go together; omit both for an audio-only rendition',
@@ -82,7 +94,10 @@ export type Rendition = z.infer<typeof RenditionSchema>;
 
 export const LadderSchema = z
   .object({
-    profile: z.enum(LADDER_PROFILES).optional().describe('A named ladder profile: default (1080p..360p), mobile (720p..240p) or audio.'),
+    profile: z
+      .enum(LADDER_PROFILES)
+      .optional()
+      .describe('A named ladder profile: default (1080p..360p), mobile (720p..240p) or audio.'),
     renditions: z
       .array(RenditionSchema)
       .min(1)
@@ -93,7 +108,10 @@ export const LadderSchema = z
   .meta({
     description: 'The ABR ladder: a named profile or explicit renditions (exactly one).',
     ...cel(
-      { rule: 'has(self.profile) != has(self.renditions)', message: 'set exactly one of ladder.profile or ladder.renditions' },
+      {
+        rule: 'has(self.profile) != has(self.renditions)',
+        message: 'set exactly one of ladder.profile or ladder.renditions',
+      },
       {
         rule: '!has(self.renditions) || self.renditions.all(r, self.renditions.exists_one(o, o.name == r.name))',
         message: 'rendition names must be unique',
@@ -106,8 +124,15 @@ export const TolerationSchema = z
     key: z.string().max(253).optional().describe('Taint key the toleration applies to.'),
     operator: z.enum(['Exists', 'Equal']).optional().describe('Exists or Equal (default Equal).'),
     value: z.string().max(63).optional().describe('Taint value the toleration matches.'),
-    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect to match; empty matches all.'),
-    tolerationSeconds: z.int().min(0).optional().describe('How long a NoExecute taint is tolerated.'),
+    effect: z
+      .enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'])
+      .optional()
+      .describe('Taint effect to match; empty matches all.'),
+    tolerationSeconds: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('How long a NoExecute taint is tolerated.'),
   })
   .describe('A pod toleration, as in core/v1.');
 
@@ -134,36 +159,51 @@ export const ResourcesSchema = z
 
 export const PlacementSchema = z
   .object({
-    nodeSelector: stringMap('Node labels the worker pod must match (replaces the configured selector).').optional(),
-    tolerations: z.array(TolerationSchema).max(16).optional().describe('Tolerations of the worker pod (replace the configured ones).'),
+    nodeSelector: stringMap(
+      'Node labels the worker pod must match (replaces the configured selector).',
+    ).optional(),
+    tolerations: z
+      .array(TolerationSchema)
+      .max(16)
+      .optional()
+      .describe('Tolerations of the worker pod (replace the configured ones).'),
     resources: ResourcesSchema.optional(),
   })
-  .describe('Overrides for where and how big the worker Job runs; defaults come from the controller configuration.');
+  .describe(
+    'Overrides for where and how big the worker Job runs; defaults come from the controller configuration.',
+  );
 
 export const TranscodeSpecSchema = z
   .object({
     source: SourceSchema,
-    formats: z
-      .array(z.enum(OUTPUT_FORMATS))
-      .min(1)
-      .max(2)
-      .default(['hls', 'dash'])
-      .meta({
-        description: 'Manifest formats to publish over the same CMAF segments: hls, dash or both (default).',
-        'x-kubernetes-list-type': 'set',
-      }),
+    formats: z.array(z.enum(OUTPUT_FORMATS)).min(1).max(2).default(['hls', 'dash']).meta({
+      description:
+        'Manifest formats to publish over the same CMAF segments: hls, dash or both (default).',
+      'x-kubernetes-list-type': 'set',
+    }),
     ladder: LadderSchema.default({ profile: 'default' }),
     placement: PlacementSchema.optional(),
-    priority: z.int().min(-100).max(100).default(0).describe('Queue priority: higher runs first when the concurrency cap holds work back.'),
+    priority: z
+      .int()
+      .min(-100)
+      .max(100)
+      .default(0)
+      .describe('Queue priority: higher runs first when the concurrency cap holds work back.'),
     deletionPolicy: z
       .enum(['Delete', 'Retain'])
       .default('Delete')
-      .describe('What happens to the published outputs when the Transcode is deleted: Delete (default) or Retain.'),
+      .describe(
+        'What happens to the published outputs when the Transcode is deleted: Delete (default) or Retain.',
+      ),
     sourceDeletionPolicy: z
       .enum(['Delete', 'Retain'])
       .default('Retain')
-      .describe('What happens to the source object when the Transcode is deleted: Retain (default) or Delete.'),
-    labels: stringMap('Labels passed through to the worker Job and the published record.').optional(),
+      .describe(
+        'What happens to the source object when the Transcode is deleted: Retain (default) or Delete.',
+      ),
+    labels: stringMap(
+      'Labels passed through to the worker Job and the published record.',
+    ).optional(),
   })
   .describe('What to make: the source, the formats, the ladder and how the work runs.');
 export type TranscodeSpec = z.infer<typeof TranscodeSpecSchema>;
@@ -175,10 +215,16 @@ export const ConditionSchema = z
   .object({
     type: z.enum(CONDITION_TYPES).describe('Ready, Progressing or Failed.'),
     status: z.enum(['True', 'False', 'Unknown']).describe('True, False or Unknown.'),
-    reason: z.enum(CONDITION_REASONS).describe('Machine-readable CamelCase reason from the closed list.'),
+    reason: z
+      .enum(CONDITION_REASONS)
+      .describe('Machine-readable CamelCase reason from the closed list.'),
     message: z.string().max(32_768).describe('Human-readable details.'),
     lastTransitionTime: time.describe('When the status last changed.'),
-    observedGeneration: z.int().min(0).optional().describe('The .metadata.generation the condition was set for.'),
+    observedGeneration: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('The .metadata.generation the condition was set for.'),
   })
   .describe('A condition, following the Kubernetes API conventions.');
 export type Condition = z.infer<typeof ConditionSchema>;
@@ -194,7 +240,11 @@ export const ProgressSchema = z
   .object({
     percent: z.int().min(0).max(100).describe('Overall percent done.'),
     speed: z.number().min(0).optional().describe('Encoding speed in multiples of real time.'),
-    renditions: z.array(RenditionProgressSchema).max(16).optional().describe('Per-rendition progress.'),
+    renditions: z
+      .array(RenditionProgressSchema)
+      .max(16)
+      .optional()
+      .describe('Per-rendition progress.'),
     updatedAt: time.optional().describe('When the worker last reported.'),
   })
   .describe('Progress reported by the worker.');
@@ -253,7 +303,11 @@ export const TranscodeStatusSchema = z
         'x-kubernetes-list-type': 'map',
         'x-kubernetes-list-map-keys': ['type'],
       }),
-    observedGeneration: z.int().min(0).optional().describe('The .metadata.generation the status was computed for.'),
+    observedGeneration: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('The .metadata.generation the status was computed for.'),
     progress: ProgressSchema.optional(),
     startTime: time.optional().describe('When the worker Job started.'),
     completionTime: time.optional().describe('When the transcode finished (succeeded or failed).'),
@@ -263,7 +317,9 @@ export const TranscodeStatusSchema = z
     jobName: z.string().max(63).optional().describe('Name of the current worker Job.'),
     attempt: z.int().min(0).optional().describe('Retry attempt; each attempt gets its own Job.'),
   })
-  .describe('What happened: phase, conditions, progress, probed source facts and published outputs.');
+  .describe(
+    'What happened: phase, conditions, progress, probed source facts and published outputs.',
+  );
 export type TranscodeStatus = z.infer<typeof TranscodeStatusSchema>;
 
 /** Root-level rules (CEL) that need metadata. */

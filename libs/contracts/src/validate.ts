@@ -6,7 +6,8 @@ export interface FieldError {
   message: string;
 }
 
-export type SpecValidation = { ok: true; spec: TranscodeSpec } | { ok: false; errors: FieldError[] };
+export type SpecValidation =
+  { ok: true; spec: TranscodeSpec } | { ok: false; errors: FieldError[] };
 
 /** Validates (and defaults) a Transcode spec; errors carry dotted field paths like `ladder.renditions.0.height`. */
 export function validateTranscodeSpec(input: unknown): SpecValidation {
@@ -16,5 +17,8 @@ export function validateTranscodeSpec(input: unknown): SpecValidation {
 }
 
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(root)',
+    message: issue.message,
+  }));
 }

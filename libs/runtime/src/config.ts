@@ -11,10 +11,15 @@ export class ConfigError extends Error {
  * Validates configuration from the environment at start-up: every problem names its variable,
  * e.g. `PORT: Invalid input: expected number, received NaN`.
  */
-export function loadConfig<T extends z.ZodObject>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+export function loadConfig<T extends z.ZodObject>(
+  schema: T,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<T> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  throw new ConfigError(
+    parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+  );
 }
 
 /** Common env helpers: numbers and booleans arrive as strings. */
@@ -26,5 +31,6 @@ export const env = {
       .enum(['true', 'false', '1', '0'])
       .default(fallback ? 'true' : 'false')
       .transform((v) => v === 'true' || v === '1'),
-  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logLevel: () =>
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };

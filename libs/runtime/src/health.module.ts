@@ -1,5 +1,10 @@
 import { Controller, Get, Inject, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TerminusModule,
+} from '@nestjs/terminus';
 
 /** A dependency that must be reachable for the app to be ready; `check` throws when it is not. */
 export interface ReadinessCheck {
@@ -48,7 +53,12 @@ class HealthController {
  */
 @Module({})
 export class HealthModule {
-  static forRoot(checks: Omit<Provider, 'provide'> & { useFactory: (...args: never[]) => ReadinessCheck[]; inject?: unknown[] } = { useFactory: () => [] }): DynamicModule {
+  static forRoot(
+    checks: Omit<Provider, 'provide'> & {
+      useFactory: (...args: never[]) => ReadinessCheck[];
+      inject?: unknown[];
+    } = { useFactory: () => [] },
+  ): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],

@@ -11,7 +11,10 @@ export interface HttpAppOptions {
 }
 
 /** Creates a Nest app on fastify with JSON logs and graceful shutdown on SIGTERM/SIGINT. */
-export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  module: Type<unknown>,
+  options: HttpAppOptions,
+): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({ bodyLimit: options.bodyLimit, trustProxy: true }),
@@ -21,7 +24,12 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   return app;
 }
 
-export async function listen(app: INestApplication, port: number, logger: Logger, host = '0.0.0.0'): Promise<string> {
+export async function listen(
+  app: INestApplication,
+  port: number,
+  logger: Logger,
+  host = '0.0.0.0',
+): Promise<string> {
   await app.listen(port, host);
   const url = await app.getUrl();
   logger.info({ url }, 'listening');

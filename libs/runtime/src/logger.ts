@@ -11,7 +11,14 @@ export function createLogger(app: string, level = process.env.LOG_LEVEL ?? 'info
     level: LEVELS.has(level) ? level : 'info',
     base: { app },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: ['authorization', '*.authorization', 'headers.authorization', '*.secretKey', '*.apiKey', 'req.headers.authorization'],
+    redact: [
+      'authorization',
+      '*.authorization',
+      'headers.authorization',
+      '*.secretKey',
+      '*.apiKey',
+      'req.headers.authorization',
+    ],
   });
 }
 

@@ -2,6 +2,8 @@
 export function assertNodeVersion(min = 24, version = process.versions.node): void {
   const major = Number(version.split('.')[0]);
   if (major < min) {
-    throw new Error(`kubevod needs Node >= ${min}, this is ${version}: run it through npm scripts (the repo pins node 24.x)`);
+    throw new Error(
+      `kubevod needs Node >= ${min}, this is ${version}: run it through npm scripts (the repo pins node 24.x)`,
+    );
   }
 }

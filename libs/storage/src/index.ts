@@ -1,0 +1,3 @@
+export * from './minio.repository';
+export * from './object-store';
+export * from './storage.config';
