@@ -14,7 +14,11 @@ export async function boot(app: NestFastifyApplication): Promise<BootedApp> {
     url,
     async get(path) {
       const res = await fetch(url + path);
-      return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') };
+      return {
+        status: res.status,
+        body: await res.text(),
+        contentType: res.headers.get('content-type'),
+      };
     },
     close: () => app.close(),
   };
@@ -31,5 +35,7 @@ export async function expectOperationalEndpoints(booted: BootedApp, app: string)
   const metrics = await booted.get('/metrics');
   expect(metrics.status).toBe(200);
   expect(metrics.contentType).toContain('text/plain');
-  expect(metrics.body).toMatch(new RegExp(`kubevod_process_cpu_user_seconds_total\\{app="${app}"\\} \\d`));
+  expect(metrics.body).toMatch(
+    new RegExp(`kubevod_process_cpu_user_seconds_total\\{app="${app}"\\} \\d`),
+  );
 }

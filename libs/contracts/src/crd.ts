@@ -80,6 +80,7 @@ export function undocumentedFields(node: JsonSchema, path = '$'): string[] {
   const missing: string[] = [];
   const props = (node.properties ?? {}) as Record<string, JsonSchema>;
   for (const [name, child] of Object.entries(props)) {
+    if (path === '$' && name === 'metadata') continue; // standard metadata: documented by Kubernetes
     if (!child.description) missing.push(`${path}.${name}`);
     missing.push(...undocumentedFields(child, `${path}.${name}`));
   }
@@ -100,7 +101,8 @@ export function transcodeOpenApiSchema(): JsonSchema {
         description: 'APIVersion of this object: media.kubevod.io/v1alpha1.',
       },
       kind: { type: 'string', description: 'Kind of this object: Transcode.' },
-      metadata: { type: 'object', description: 'Standard object metadata.' },
+      // the API server allows nothing but `type` here (metadata is implicit)
+      metadata: { type: 'object' },
       spec: toStructural(jsonSchemaOf(TranscodeSpecSchema), '$.spec'),
       status: toStructural(jsonSchemaOf(TranscodeStatusSchema), '$.status'),
     },
