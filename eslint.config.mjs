@@ -1,7 +1,19 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const NODE_IO = ['fs', 'fs/promises', 'net', 'http', 'https', 'child_process', 'dgram', 'dns', 'tls', 'cluster', 'worker_threads'];
+const NODE_IO = [
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'child_process',
+  'dgram',
+  'dns',
+  'tls',
+  'cluster',
+  'worker_threads',
+];
 const nodeIo = NODE_IO.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
@@ -10,7 +22,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -20,14 +35,24 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeIo.map((name) => ({ name, message: 'pure library: no Node I/O here; do it in an app or an adapter' })),
+          paths: nodeIo.map((name) => ({
+            name,
+            message: 'pure library: no Node I/O here; do it in an app or an adapter',
+          })),
           patterns: [
             { group: ['@nestjs/*'], message: 'pure library: no Nest here' },
-            { group: ['minio', '@kubernetes/*', 'execa', 'pino'], message: 'pure library: no adapters here' },
+            {
+              group: ['minio', '@kubernetes/*', 'execa', 'pino'],
+              message: 'pure library: no adapters here',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'pure library: take values as arguments' }, 'fetch'],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'pure library: take values as arguments' },
+        'fetch',
+      ],
     },
   },
 );

@@ -6,9 +6,13 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
 const libs = ['contracts', 'runtime', 'ffmpeg', 'storage', 'kube'];
 const base = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
+  },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: Object.fromEntries(libs.map((l) => [`^@kubevod/${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
+  moduleNameMapper: Object.fromEntries(
+    libs.map((l) => [`^@kubevod/${l}$`, `<rootDir>/libs/${l}/src/index.ts`]),
+  ),
 };
 
 /** @type {import('jest').Config} */
