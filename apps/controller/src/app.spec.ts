@@ -6,7 +6,9 @@ import { ControllerConfigSchema } from './config';
 
 describe('controller app', () => {
   it('boots and serves /healthz, /readyz and /metrics', async () => {
-    const app = await createControllerApp(loadConfig(ControllerConfigSchema, { LOG_LEVEL: 'silent' }));
+    const app = await createControllerApp(
+      loadConfig(ControllerConfigSchema, { LOG_LEVEL: 'silent' }),
+    );
     const booted = await boot(app);
     try {
       await expectOperationalEndpoints(booted, 'controller');
