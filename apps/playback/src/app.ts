@@ -1,9 +1,55 @@
 import { createHttpApp, createLogger } from '@kubevod/runtime';
+import { MinioObjectStore, type ObjectStore } from '@kubevod/storage';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
 import type { PlaybackConfig } from './config';
+import { PlaybackMetrics } from './services/playback.metrics';
 
-export async function createPlaybackApp(config: PlaybackConfig): Promise<NestFastifyApplication> {
+export interface PlaybackAppOptions {
+  /** the store to read from; MinIO/S3 from the config by default */
+  store?: ObjectStore;
+}
+
+export async function createPlaybackApp(
+  config: PlaybackConfig,
+  options: PlaybackAppOptions = {},
+): Promise<NestFastifyApplication> {
   const logger = createLogger('playback', config.LOG_LEVEL);
-  return createHttpApp(AppModule.forRoot(config) as never, { logger });
+  const store = options.store ?? MinioObjectStore.fromConfig(config);
+  const app = await createHttpApp(AppModule.forRoot(config, logger, store) as never, { logger });
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  const metrics = app.get(PlaybackMetrics);
+
+  // CORS on everything a player fetches (/v1/...), errors included, so players see the reason.
+  const cors = {
+    'access-control-allow-origin': config.CORS_ALLOW_ORIGIN,
+    'access-control-expose-headers': 'Content-Length, Content-Range, Accept-Ranges, ETag',
+  };
+  fastify.addHook('onRequest', (req, reply, done) => {
+    if (req.url.startsWith('/v1/')) reply.headers(cors);
+    done();
+  });
+  fastify.options('/v1/*', (_req, reply) => {
+    void reply
+      .code(204)
+      .headers({
+        'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+        'access-control-allow-headers': 'Range, If-None-Match, If-Modified-Since',
+        'access-control-max-age': '86400',
+      })
+      .send();
+  });
+  fastify.addHook('onResponse', (req, reply, done) => {
+    metrics.duration.observe(
+      {
+        route: req.routeOptions.url ?? 'unmatched',
+        method: req.method,
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+  return app;
 }

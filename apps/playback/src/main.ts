@@ -8,7 +8,10 @@ async function main(): Promise<void> {
   const config = loadConfig(PlaybackConfigSchema);
   const app = await createPlaybackApp(config);
   await app.listen(config.PORT, '0.0.0.0');
-  createLogger('playback', config.LOG_LEVEL).info({ port: config.PORT }, 'playback listening');
+  createLogger('playback', config.LOG_LEVEL).info(
+    { port: config.PORT, mode: config.PLAYBACK_MODE },
+    'playback started listening',
+  );
 }
 
 main().catch((err: unknown) => {
