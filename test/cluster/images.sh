@@ -36,7 +36,8 @@ ensure_dockerd() {
     require_root
     have dockerd || die "dockerd not found (Debian package docker.io)"
     # dockerd starts its own containerd (under /var/run/docker); the cluster's containerd has its own socket.
-    start_daemon dockerd "$(command -v dockerd)"
+    # --ip=127.0.0.1: ports that containers publish (testcontainers maps MinIO's) bind to loopback only
+    start_daemon dockerd "$(command -v dockerd)" --ip=127.0.0.1
   fi
   wait_for "dockerd" "$DOCKERD_TIMEOUT" docker_ok || { tail -30 "$LOGS/dockerd.log" >&2; die "dockerd did not answer within ${DOCKERD_TIMEOUT}s (log $LOGS/dockerd.log)"; }
   log "docker $("$DOCKER" version --format '{{.Server.Version}}' 2>/dev/null)"
