@@ -40,9 +40,11 @@ if daemon_alive containerd; then
 fi
 
 step_begin "stop daemons"
-for d in coredns kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver etcd registry; do
-  stop_daemon "$d" 30
-done
+# in dependency order; the daemons of one group stop in parallel
+stop_daemons 30 coredns kube-proxy kubelet
+stop_daemons 30 kube-scheduler kube-controller-manager registry
+stop_daemons 30 kube-apiserver
+stop_daemons 30 etcd
 if daemon_alive containerd; then
   for id in $(ctr_ -n k8s.io tasks ls -q 2>/dev/null); do
     log "killing leftover task $id"

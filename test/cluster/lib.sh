@@ -203,6 +203,30 @@ stop_daemon() {
   rm -f "$PIDS/$name.pid" "$PIDS/$name.exe"
 }
 
+# stop_daemons TIMEOUT_S NAME...: like stop_daemon, for several at once (TERM all, then wait).
+stop_daemons() {
+  local timeout=$1 name pid pids=() names=(); shift
+  for name in "$@"; do
+    if daemon_alive "$name"; then
+      pid=$(cat "$PIDS/$name.pid"); pids+=("$pid"); names+=("$name")
+      log "stopping $name (pid $pid)"; kill -TERM "$pid" 2>/dev/null || true
+    else
+      [ -e "$PIDS/$name.pid" ] && log "$name not running (stale pid file removed)"
+      rm -f "$PIDS/$name.pid" "$PIDS/$name.exe"
+    fi
+  done
+  [ ${#pids[@]} -gt 0 ] || return 0
+  local i alive
+  for _ in $(seq 1 $((timeout * 10))); do
+    alive=0; for pid in "${pids[@]}"; do [ -d "/proc/$pid" ] && alive=1; done
+    [ $alive = 0 ] && break; sleep 0.1
+  done
+  for i in "${!pids[@]}"; do
+    if [ -d "/proc/${pids[$i]}" ]; then log "${names[$i]} did not exit after ${timeout}s, SIGKILL"; kill -KILL "${pids[$i]}" 2>/dev/null || true; fi
+    rm -f "$PIDS/${names[$i]}.pid" "$PIDS/${names[$i]}.exe"
+  done
+}
+
 # wait_for DESCRIPTION TIMEOUT_S CMD...: poll CMD every second.
 wait_for() {
   local what=$1 timeout=$2 t0; shift 2
