@@ -1,0 +1,41 @@
+import { writeFile } from 'node:fs/promises';
+import type { ConditionReason } from '@kubevod/contracts';
+
+/** Kubernetes keeps at most 4096 bytes of a termination message. */
+const MAX_BYTES = 4096;
+
+export interface TerminationMessage {
+  reason: ConditionReason;
+  message: string;
+  exitCode: number;
+  retryable: boolean;
+}
+
+/**
+ * The pod's termination message (terminationMessagePath): one JSON line the controller reads
+ * from the container status to show why a run ended, without any other channel.
+ */
+export function renderTerminationMessage(m: TerminationMessage): string {
+  let line = JSON.stringify(m);
+  if (Buffer.byteLength(line) > MAX_BYTES) {
+    const overflow = Buffer.byteLength(line) - MAX_BYTES + 3;
+    line = JSON.stringify({
+      ...m,
+      message: m.message.slice(0, Math.max(0, m.message.length - overflow)) + '...',
+    });
+  }
+  return line;
+}
+
+/** Best effort: a missing or read-only path (running outside Kubernetes) is not an error. */
+export async function writeTerminationMessage(
+  path: string,
+  m: TerminationMessage,
+): Promise<boolean> {
+  try {
+    await writeFile(path, renderTerminationMessage(m) + '\n');
+    return true;
+  } catch {
+    return false;
+  }
+}
