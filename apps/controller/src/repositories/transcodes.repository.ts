@@ -1,0 +1,54 @@
+import { TRANSCODE_GROUP, TRANSCODE_PLURAL, TRANSCODE_VERSION } from '@kubevod/contracts';
+import { MERGE_PATCH, type KubeClient } from '@kubevod/kube';
+import type { TranscodeWire } from '../reconcile/wire';
+
+const BASE = `/apis/${TRANSCODE_GROUP}/${TRANSCODE_VERSION}`;
+
+/** Transcodes on the API server. Writes carry resourceVersion where a lost update would hurt. */
+export class TranscodesRepository {
+  constructor(private readonly kube: KubeClient) {}
+
+  /** The collection path for an informer: one namespace, or all of them. */
+  static collectionPath(namespace?: string): string {
+    return namespace
+      ? `${BASE}/namespaces/${namespace}/${TRANSCODE_PLURAL}`
+      : `${BASE}/${TRANSCODE_PLURAL}`;
+  }
+
+  private path(namespace: string, name: string): string {
+    return `${BASE}/namespaces/${namespace}/${TRANSCODE_PLURAL}/${name}`;
+  }
+
+  /** Merge-patches the status subresource (a custom resource takes no strategic merge patch). */
+  patchStatus(namespace: string, name: string, status: Record<string, unknown>) {
+    return this.kube.request<TranscodeWire>('PATCH', `${this.path(namespace, name)}/status`, {
+      body: { status },
+      contentType: MERGE_PATCH,
+    });
+  }
+
+  /**
+   * Sets the finalizer list or annotations. A merge patch replaces the whole finalizer list, so
+   * it carries the resourceVersion it was computed from: a concurrent change gets a 409.
+   */
+  patchMetadata(
+    tc: TranscodeWire,
+    metadata: { finalizers?: string[]; annotations?: Record<string, string | null> },
+  ) {
+    return this.kube.request<TranscodeWire>(
+      'PATCH',
+      this.path(tc.metadata.namespace!, tc.metadata.name!),
+      {
+        body: { metadata: { resourceVersion: tc.metadata.resourceVersion, ...metadata } },
+        contentType: MERGE_PATCH,
+      },
+    );
+  }
+
+  async delete(namespace: string, name: string, uid: string): Promise<void> {
+    await this.kube.request('DELETE', this.path(namespace, name), {
+      // never delete a newer Transcode that reuses the name
+      body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } },
+    });
+  }
+}
