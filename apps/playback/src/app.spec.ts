@@ -3,7 +3,7 @@ import { loadConfig } from '@kubevod/runtime';
 import { boot, expectOperationalEndpoints } from '../../../test/support/http-boot';
 import { createPlaybackApp } from './app';
 import { PlaybackConfigSchema } from './config';
-import { MemoryObjectStore } from './testing/memory-object-store';
+import { MemoryObjectStore } from '../test/memory-object-store';
 
 /** Storage settings for a boot without storage; the store itself is in memory here. */
 const TEST_STORAGE_ENV = {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { objectKeys } from '@kubevod/contracts';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parseRange } from '../core/byte-range';
 import { CACHE_CONTROL, mediaType } from '../core/content-types';
 import { PlaybackError } from '../core/playback-error';
@@ -81,7 +81,8 @@ export class OriginService {
     headers['content-length'] = String(length);
     if (partial) headers['content-range'] = `bytes ${start}-${end}/${size}`;
     const status = partial ? 206 : 200;
-    if (req.head) return { status, headers };
+    // an empty stream: fastify's HEAD handling keeps our Content-Length for streams only
+    if (req.head) return { status, headers, body: Readable.from([]) };
 
     this.metrics.bytes.inc({ kind: type.kind }, length);
     if (memo) {
