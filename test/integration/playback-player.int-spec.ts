@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import { loadConfig } from '@kubevod/runtime';
+import { MinioObjectStore, StorageConfigSchema } from '@kubevod/storage';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createPlaybackApp } from '../../apps/playback/src/app';
+import { PlaybackConfigSchema } from '../../apps/playback/src/config';
+import { encodeFixture, publishDir } from '../../apps/playback/test/fixture-publisher';
+import { launchChromium, type LaunchedChromium } from '../browser/chromium';
+
+/**
+ * The player page in headless Chromium: each player plays a published HLS or DASH output
+ * through playback's origin routes, past 3 s of media, without a player error.
+ */
+
+const storageEnv = loadConfig(StorageConfigSchema, process.env);
+const bucket = `pbw-${randomBytes(4).toString('hex')}`;
+const store = MinioObjectStore.fromConfig({ ...storageEnv, S3_BUCKET: bucket });
+const VIDEO = 'browser-video';
+
+let app: NestFastifyApplication;
+let url: string;
+let chromium: LaunchedChromium;
+let dir: string;
+
+beforeAll(async () => {
+  await store.ensureBucket(bucket);
+  dir = await mkdtemp(path.join(tmpdir(), 'kubevod-player-'));
+  await encodeFixture(dir, 8);
+  await publishDir(store, bucket, VIDEO, dir, { seconds: 8 });
+  const config = loadConfig(PlaybackConfigSchema, {
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    S3_BUCKET: bucket,
+    PLAYBACK_MODE: 'origin',
+  });
+  app = await createPlaybackApp(config);
+  await app.listen(0, '127.0.0.1');
+  url = await app.getUrl();
+  chromium = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  await app?.close();
+  await store.removePrefix(bucket, 'videos/').catch(() => undefined);
+  await store.client.removeBucket(bucket).catch(() => undefined);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface PlayerState {
+  player: string;
+  format: string;
+  currentTime: number;
+  playing: boolean;
+  error: string | null;
+}
+
+async function watch(query: string): Promise<PlayerState> {
+  const page = await chromium.context.newPage();
+  const failed: string[] = [];
+  page.on('pageerror', (e) => failed.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+  });
+  try {
+    const res = await page.goto(`${url}/watch/${VIDEO}?${query}`);
+    expect(res?.status()).toBe(200);
+    await page
+      .waitForFunction(
+        () => {
+          const p = (globalThis as unknown as { __player?: PlayerState }).__player;
+          return !!p && (p.error !== null || p.currentTime > 3);
+        },
+        undefined,
+        { timeout: 60_000, polling: 250 },
+      )
+      .catch(() => undefined);
+    const state = await page.evaluate(
+      () => (globalThis as unknown as { __player: PlayerState }).__player,
+    );
+    expect({ query, failed }).toEqual({ query, failed: [] });
+    return state;
+  } finally {
+    await page.close();
+  }
+}
+
+describe('the player page in headless Chromium', () => {
+  it.each([
+    ['player=hlsjs', 'hlsjs', 'hls'],
+    ['player=dashjs', 'dashjs', 'dash'],
+    ['player=shaka&format=dash', 'shaka', 'dash'],
+    ['player=shaka&format=hls', 'shaka', 'hls'],
+  ])(
+    '%s plays past 3 s without an error',
+    async (query, player, format) => {
+      const state = await watch(query);
+      expect({ player: state.player, format: state.format, error: state.error }).toEqual({
+        player,
+        format,
+        error: null,
+      });
+      expect(state.currentTime).toBeGreaterThan(3);
+    },
+    90_000,
+  );
+
+  it('picks dash.js for Chromium on Linux by default', async () => {
+    const state = await watch('');
+    expect([state.player, state.format, state.error]).toEqual(['dashjs', 'dash', null]);
+    expect(state.currentTime).toBeGreaterThan(3);
+  }, 90_000);
+});
