@@ -1,0 +1,243 @@
+/**
+ * The controller against a real kube-apiserver (with the real Job and garbage-collector
+ * controllers of kube-controller-manager) and real MinIO. No kubelet: the tests report the
+ * worker pod's exit the way a kubelet would (pods/status) and put the worker's records in MinIO.
+ */
+import { objectKeys, progressKey, validateTranscodeSpec, WORKER_EXIT } from '@kubevod/contracts';
+import {
+  ensureCrd,
+  readyRecord,
+  startController,
+  storeFromEnv,
+  testConfig,
+  TestCluster,
+  uniqueBucket,
+  waitFor,
+  type RunningController,
+} from '../../apps/controller/test/fixtures';
+import { buildJob, jobName } from '../../apps/controller/src/reconcile/job-spec';
+import { jobTemplateFrom } from '../../apps/controller/src/manager/controller-manager';
+import { FINALIZER } from '../../apps/controller/src/reconcile/labels';
+import { freshNamespace } from '../setup/namespace';
+
+const source = { bucket: 'kv-sources', key: 'sources/in/source' };
+
+describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
+  let ns: Awaited<ReturnType<typeof freshNamespace>>;
+  let cluster: TestCluster;
+  let controller: RunningController | undefined;
+  const store = storeFromEnv();
+  const bucket = uniqueBucket('kv-ctl');
+
+  const phaseOf = async (name: string) => (await cluster.getTranscode(ns.name, name))?.status;
+  const waitPhase = (name: string, phase: string, reason?: string) =>
+    waitFor(`${name} to be ${phase}${reason ? `/${reason}` : ''}`, async () => {
+      const s = await phaseOf(name);
+      const ready = s?.conditions?.find((c) => c.type === 'Ready');
+      return s?.phase === phase && (!reason || ready?.reason === reason) ? s : undefined;
+    });
+
+  beforeAll(async () => {
+    ensureCrd();
+    ns = await freshNamespace('controller');
+    cluster = await TestCluster.connect();
+    await store.ensureBucket(bucket);
+    await store.ensureBucket(source.bucket);
+    controller = await startController(testConfig(ns.name, bucket));
+    await waitFor('the controller to lead and sync', async () => {
+      const res = await fetch(`${controller!.url}/readyz`);
+      return res.status === 200;
+    });
+  });
+
+  afterAll(async () => {
+    await controller?.close();
+    cluster?.close();
+    await ns?.cleanup();
+  });
+
+  it('creates exactly one Job with the expected spec, a finalizer, status and an event', async () => {
+    const tc = await cluster.createTranscode(ns.name, 'one', { source, priority: 5 });
+    const expectedName = jobName({ name: 'one', uid: tc.metadata.uid! }, 0);
+    const status = await waitPhase('one', 'Pending', 'JobCreated');
+    expect(status.jobName).toBe(expectedName);
+    expect(status.attempt).toBe(0);
+    expect(status.observedGeneration).toBe(1);
+
+    const jobs = (await cluster.jobs(ns.name)).filter(
+      (j) => j.metadata?.labels?.['media.kubevod.io/transcode'] === 'one',
+    );
+    expect(jobs.map((j) => j.metadata?.name)).toEqual([expectedName]);
+    const stored = await cluster.getTranscode(ns.name, 'one');
+    expect(stored?.metadata.finalizers).toContain(FINALIZER);
+    // Everything we asked for reached the apiserver (it only adds defaults; lists omit kind).
+    const validated = validateTranscodeSpec(stored!.spec);
+    if (!validated.ok) throw new Error('the stored spec should be valid');
+    const {
+      apiVersion: _a,
+      kind: _k,
+      ...desired
+    } = buildJob(
+      { name: 'one', namespace: ns.name, uid: tc.metadata.uid!, spec: validated.spec },
+      0,
+      jobTemplateFrom(controller!.config),
+    );
+    expect(jobs[0]).toMatchObject(JSON.parse(JSON.stringify(desired)));
+    const events = await waitFor('a JobCreated event', async () => {
+      const e = await cluster.events(ns.name, 'one');
+      return e.some((x) => x.reason === 'JobCreated') ? e : undefined;
+    });
+    expect(events.find((e) => e.reason === 'JobCreated')?.note).toContain(expectedName);
+  });
+
+  it('reports progress, then Succeeded with the outputs of the ready record', async () => {
+    const tc = await cluster.createTranscode(ns.name, 'good', { source });
+    const job = jobName({ name: 'good', uid: tc.metadata.uid! }, 0);
+    await waitPhase('good', 'Pending', 'JobCreated');
+
+    await store.putJson(bucket, progressKey('good'), {
+      videoId: 'good',
+      attempt: 0,
+      percent: 42.7,
+      speed: 1.5,
+      stage: 'encoding',
+      renditions: [{ name: '720p', percent: 42.7 }],
+      source: { durationSeconds: 12.5, width: 1280, height: 720 },
+      updatedAt: new Date().toISOString(),
+    });
+    const running = await waitPhase('good', 'Running', 'Encoding');
+    expect(running.progress).toMatchObject({ percent: 42, speed: 1.5 });
+    expect(running.source).toMatchObject({ width: 1280, height: 720 });
+
+    const record = readyRecord('good', bucket);
+    await store.putJson(bucket, objectKeys.ready('good'), record);
+    await cluster.finishPod(ns.name, job, WORKER_EXIT.ok);
+    const done = await waitPhase('good', 'Succeeded', 'Succeeded');
+    expect(done.renditionCount).toBe(2);
+    expect(done.outputs).toEqual({
+      bucket,
+      prefix: 'videos/good/',
+      manifests: record.manifests,
+      readyRecord: 'videos/good/ready.json',
+      renditions: record.renditions,
+    });
+    expect(done.source).toEqual(record.source);
+    expect(done.progress?.percent).toBe(100);
+    expect(done.completionTime).toBeDefined();
+    expect(done.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'Succeeded',
+    });
+    expect(done.conditions?.find((c) => c.type === 'Progressing')?.status).toBe('False');
+  });
+
+  it('maps a permanent worker exit code to its reason, with the termination message', async () => {
+    const tc = await cluster.createTranscode(ns.name, 'missing', { source });
+    const job = jobName({ name: 'missing', uid: tc.metadata.uid! }, 0);
+    await waitPhase('missing', 'Pending', 'JobCreated');
+    await cluster.finishPod(
+      ns.name,
+      job,
+      WORKER_EXIT.sourceNotFound,
+      JSON.stringify({
+        reason: 'SourceNotFound',
+        message: 'kv-sources/sources/in/source does not exist',
+      }),
+    );
+    const failed = await waitPhase('missing', 'Failed', 'SourceNotFound');
+    const cond = failed.conditions?.find((c) => c.type === 'Failed');
+    expect(cond).toMatchObject({ status: 'True', reason: 'SourceNotFound' });
+    expect(cond?.message).toBe('kv-sources/sources/in/source does not exist (exit code 12)');
+    // the podFailurePolicy failed the Job at once: no retry pod
+    const j = (await cluster.jobs(ns.name)).find((x) => x.metadata?.name === job);
+    expect(j?.status?.failed).toBe(1);
+    const events = await waitFor('a SourceNotFound warning', async () =>
+      (await cluster.events(ns.name, 'missing')).find((e) => e.reason === 'SourceNotFound'),
+    );
+    expect(events.type).toBe('Warning');
+  });
+
+  it('on delete while encoding: stops the Job, removes the outputs, lets go', async () => {
+    const tc = await cluster.createTranscode(ns.name, 'gone', { source });
+    const job = jobName({ name: 'gone', uid: tc.metadata.uid! }, 0);
+    await waitPhase('gone', 'Pending', 'JobCreated');
+    await store.putJson(bucket, objectKeys.output('gone', 'seg-1.m4s'), { partial: true });
+    await store.putJson(bucket, progressKey('gone'), { videoId: 'gone' });
+    await cluster.deleteTranscode(ns.name, 'gone');
+    await waitFor('the Transcode to be gone', async () =>
+      (await cluster.getTranscode(ns.name, 'gone')) ? undefined : true,
+    );
+    expect((await cluster.jobs(ns.name)).map((j) => j.metadata?.name)).not.toContain(job);
+    expect(await store.listKeys(bucket, objectKeys.outputPrefix('gone'))).toEqual([]);
+    expect(await store.stat(bucket, progressKey('gone'))).toBeUndefined();
+  });
+
+  it('on delete with deletionPolicy Retain: keeps the outputs, deletes the source when asked', async () => {
+    const src = { bucket: source.bucket, key: 'sources/kept/source' };
+    await store.putJson(src.bucket, src.key, { video: true });
+    const tc = await cluster.createTranscode(ns.name, 'kept', {
+      source: src,
+      deletionPolicy: 'Retain',
+      sourceDeletionPolicy: 'Delete',
+    });
+    const job = jobName({ name: 'kept', uid: tc.metadata.uid! }, 0);
+    await waitPhase('kept', 'Pending', 'JobCreated');
+    await store.putJson(bucket, objectKeys.ready('kept'), readyRecord('kept', bucket));
+    await cluster.finishPod(ns.name, job, 0);
+    await waitPhase('kept', 'Succeeded');
+    await cluster.deleteTranscode(ns.name, 'kept');
+    await waitFor('the Transcode to be gone', async () =>
+      (await cluster.getTranscode(ns.name, 'kept')) ? undefined : true,
+    );
+    expect(await store.listKeys(bucket, objectKeys.outputPrefix('kept'))).toEqual([
+      'videos/kept/ready.json',
+    ]);
+    expect(await store.stat(src.bucket, src.key)).toBeUndefined();
+  });
+
+  it('after a restart mid-way: no duplicate Job, and the status converges', async () => {
+    const before = await cluster.createTranscode(ns.name, 'restart-a', { source });
+    await waitPhase('restart-a', 'Pending', 'JobCreated');
+    await controller!.close();
+    controller = undefined;
+
+    // While no controller runs: a new Transcode, and the first one's worker finishes.
+    const during = await cluster.createTranscode(ns.name, 'restart-b', { source });
+    await store.putJson(bucket, objectKeys.ready('restart-a'), readyRecord('restart-a', bucket));
+    await cluster.finishPod(
+      ns.name,
+      jobName({ name: 'restart-a', uid: before.metadata.uid! }, 0),
+      0,
+    );
+
+    controller = await startController(testConfig(ns.name, bucket));
+    await waitPhase('restart-a', 'Succeeded');
+    await waitPhase('restart-b', 'Pending', 'JobCreated');
+    const names = (await cluster.jobs(ns.name))
+      .filter((j) =>
+        ['restart-a', 'restart-b'].includes(
+          j.metadata?.labels?.['media.kubevod.io/transcode'] ?? '',
+        ),
+      )
+      .map((j) => j.metadata?.name)
+      .sort();
+    expect(names).toEqual(
+      [
+        jobName({ name: 'restart-a', uid: before.metadata.uid! }, 0),
+        jobName({ name: 'restart-b', uid: during.metadata.uid! }, 0),
+      ].sort(),
+    );
+  });
+
+  it('serves its metrics', async () => {
+    const text = await (await fetch(`${controller!.url}/metrics`)).text();
+    expect(text).toMatch(
+      /kubevod_controller_reconcile_total\{result="success",app="controller"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /kubevod_controller_transcodes\{phase="Succeeded",app="controller"\} [1-9]/,
+    );
+    expect(text).toMatch(/kubevod_controller_leader\{app="controller"\} 1/);
+    expect(text).toContain('kubevod_controller_workqueue_queue_duration_seconds_bucket');
+  });
+});
