@@ -67,3 +67,20 @@ function isMpegAudioFrame(head: Uint8Array): boolean {
   const sampleRateIndex = (head[2] >> 2) & 0x03;
   return layer !== 0 && bitrateIndex !== 0x0f && bitrateIndex !== 0 && sampleRateIndex !== 0x03;
 }
+
+/** The Content-Type the source object is stored with. */
+export const MEDIA_CONTENT_TYPES: Record<MediaKind, string> = {
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  matroska: 'video/x-matroska',
+  mp3: 'audio/mpeg',
+  aac: 'audio/aac',
+  ogg: 'application/ogg',
+  avi: 'video/x-msvideo',
+  wav: 'audio/wav',
+  'mpeg-ts': 'video/mp2t',
+  'mpeg-ps': 'video/mpeg',
+  flv: 'video/x-flv',
+  flac: 'audio/flac',
+  asf: 'video/x-ms-asf',
+};

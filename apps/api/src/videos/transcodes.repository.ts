@@ -165,7 +165,13 @@ function toKubeError(err: unknown, create?: { name?: string }): Error {
   const status = parseStatus(e.body);
   if (code === 404 && !create) return new NotFound(status?.message);
   if (code === 409 && create?.name) return new TranscodeExistsError(create.name);
-  if (code === 409) return new ApiError(409, 'AlreadyExists', status?.message ?? 'conflict');
+  if (code === 409) {
+    return new ApiError(
+      409,
+      'Conflict',
+      `the video changed at the same time; try again (${status?.message ?? 'conflict'})`,
+    );
+  }
   if (code === 410) {
     return new ApiError(
       410,
