@@ -3,17 +3,15 @@ import { loadConfig } from '@kubevod/runtime';
 import { MinioObjectStore, StorageConfigSchema } from '@kubevod/storage';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { createPlaybackApp } from '../../apps/playback/src/app';
 import { PlaybackConfigSchema } from '../../apps/playback/src/config';
-import { encodeFixture, publishDir } from '../../apps/playback/test/fixture-publisher';
+import { publishWithWorker } from '../../apps/playback/test/worker-publisher';
 import { launchChromium, type LaunchedChromium } from '../browser/chromium';
 
 /**
- * The player page in headless Chromium: each player plays a published HLS or DASH output
- * through playback's origin routes, past 3 s of media, without a player error.
+ * The player page in headless Chromium: each player plays the HLS or DASH output published by
+ * the REAL worker (apps/worker, run as its Job runs it) through playback's origin routes, past
+ * 3 s of media, without a player error.
  */
 
 const storageEnv = loadConfig(StorageConfigSchema, process.env);
@@ -24,13 +22,11 @@ const VIDEO = 'browser-video';
 let app: NestFastifyApplication;
 let url: string;
 let chromium: LaunchedChromium;
-let dir: string;
 
 beforeAll(async () => {
   await store.ensureBucket(bucket);
-  dir = await mkdtemp(path.join(tmpdir(), 'kubevod-player-'));
-  await encodeFixture(dir, 8);
-  await publishDir(store, bucket, VIDEO, dir, { seconds: 8 });
+  const ready = await publishWithWorker(store, storageEnv, bucket, VIDEO, 8);
+  expect(ready.formats).toEqual(['hls', 'dash']);
   const config = loadConfig(PlaybackConfigSchema, {
     ...process.env,
     LOG_LEVEL: 'silent',
@@ -46,9 +42,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await chromium?.close();
   await app?.close();
-  await store.removePrefix(bucket, 'videos/').catch(() => undefined);
+  for (const prefix of ['videos/', 'sources/', 'progress/']) {
+    await store.removePrefix(bucket, prefix).catch(() => undefined);
+  }
   await store.client.removeBucket(bucket).catch(() => undefined);
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 interface PlayerState {
@@ -95,6 +92,8 @@ describe('the player page in headless Chromium', () => {
     ['player=dashjs', 'dashjs', 'dash'],
     ['player=shaka&format=dash', 'shaka', 'dash'],
     ['player=shaka&format=hls', 'shaka', 'hls'],
+    ['player=hlsjs&max_resolution=180', 'hlsjs', 'hls'],
+    ['player=dashjs&max_resolution=180', 'dashjs', 'dash'],
   ])(
     '%s plays past 3 s without an error',
     async (query, player, format) => {

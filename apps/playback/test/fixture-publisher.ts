@@ -1,6 +1,5 @@
 import { objectKeys, type ReadyRecord } from '@kubevod/contracts';
 import type { ObjectStore } from '@kubevod/storage';
-import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -27,6 +26,7 @@ export async function encodeFixture(dir: string, seconds = 6): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const s of ['stream0', 'stream1', 'stream2'])
     await mkdir(path.join(dir, s), { recursive: true });
+  const { execa } = await import('execa'); // ESM-only: import() works under tsx and jest
   // prettier-ignore
   await execa('nice', [
     'ffmpeg', '-hide_banner', '-loglevel', 'error', '-y',
