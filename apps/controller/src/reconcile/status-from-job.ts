@@ -76,7 +76,7 @@ export function failureOf(
   else if (cond?.reason === 'DeadlineExceeded') reason = 'DeadlineExceeded';
   else if (cond?.reason === 'BackoffLimitExceeded') reason = 'BackoffLimitExceeded';
   else reason = 'JobFailed';
-  const detail = term.message ?? cond?.message ?? 'the worker Job failed';
+  const detail = term.message || cond?.message || 'the worker Job failed';
   const code = Number.isNaN(exitCode) ? '' : ` (exit code ${exitCode})`;
   return { reason, message: `${detail}${code}` };
 }
