@@ -4,8 +4,9 @@
 #
 #   cluster.sh build  controlplane|node    build the binaries the tier needs (Go module proxy), cached by version
 #   cluster.sh up     controlplane|node    start the tier (idempotent; installs missing Debian packages)
-#   cluster.sh down   [controlplane|node|all]  stop every recorded daemon and clean up; `all` also removes
-#                                          kubevod test containers and stops the dockerd images.sh started
+#   cluster.sh down   [controlplane|node|all]  controlplane (default): stop every recorded daemon and clean up;
+#                                          node: stop only the node part, the control plane keeps running;
+#                                          all: also remove kubevod test containers, stop the dockerd images.sh started
 #   cluster.sh status [controlplane|node]  what runs; exit 0 only if the tier is up and the apiserver ready
 #   cluster.sh env    [controlplane|node]  print `export KUBECONFIG=...` (eval "$(cluster.sh env controlplane)")
 #   cluster.sh smoke                       node-tier smoke test (a Job with a locally built image, DNS, registry)
@@ -72,7 +73,8 @@ case $cmd in
     ;;
   down)
     case $tier in
-      ""|controlplane|node) with_lock "$STATE.lock" bash "$HERE/down.sh" ;;
+      ""|controlplane) with_lock "$STATE.lock" bash "$HERE/down.sh" ;;
+      node) with_lock "$STATE.lock" env NODE_ONLY=1 bash "$HERE/down.sh" ;;
       all) with_lock "$STATE.lock" env DOWN_DOCKER=1 bash "$HERE/down.sh" ;;
       *) die "unknown argument '$tier' (controlplane|node|all)" ;;
     esac

@@ -8,6 +8,8 @@
 #
 # Env: FAST=1   skip the graceful pod deletion (kills containers through containerd instead)
 #      PURGE=1  also delete $STATE (etcd data, PKI, containerd images/snapshots); $CACHE is kept
+#      NODE_ONLY=1  stop only the node part (registry, containerd, kubelet, kube-proxy, CoreDNS), remove the
+#                   Node object and the node's network setup; the control plane keeps running (`cluster.sh down node`)
 #      DOWN_DOCKER=1  also remove docker containers labelled kubevod.test and stop the dockerd
 #                     that images.sh started (`cluster.sh down all`)
 set -euo pipefail
@@ -23,7 +25,8 @@ resolve_bin_dir
 # ------------------------------------------------------------ graceful drain --
 api_ok() { curl -fsS --max-time 3 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "https://127.0.0.1:$API_PORT/readyz" 2>/dev/null | grep -qx ok; }
 no_running_tasks() { [ -z "$(ctr_ -n k8s.io tasks ls -q 2>/dev/null)" ]; }
-if [ "${FAST:-}" != 1 ] && daemon_alive kubelet && daemon_alive kube-apiserver && api_ok; then
+NODE_ONLY=${NODE_ONLY:-}
+if [ "${FAST:-}" != 1 ] && [ "$NODE_ONLY" != 1 ] && daemon_alive kubelet && daemon_alive kube-apiserver && api_ok; then
   step_begin "graceful pod deletion (controllers stopped first so nothing is recreated)"
   stop_daemon kube-controller-manager
   stop_daemon kube-scheduler
@@ -42,9 +45,13 @@ fi
 step_begin "stop daemons"
 # in dependency order; the daemons of one group stop in parallel
 stop_daemons 30 coredns kube-proxy kubelet
-stop_daemons 30 kube-scheduler kube-controller-manager registry
-stop_daemons 30 kube-apiserver
-stop_daemons 30 etcd
+if [ "$NODE_ONLY" = 1 ]; then
+  stop_daemons 30 registry
+else
+  stop_daemons 30 kube-scheduler kube-controller-manager registry
+  stop_daemons 30 kube-apiserver
+  stop_daemons 30 etcd
+fi
 if daemon_alive containerd; then
   for id in $(ctr_ -n k8s.io tasks ls -q 2>/dev/null); do
     log "killing leftover task $id"
@@ -108,7 +115,9 @@ for fam in iptables ip6tables; do
   done
 done
 ip link show "$CNI_BRIDGE" >/dev/null 2>&1 && ip link del "$CNI_BRIDGE" && log "removed bridge $CNI_BRIDGE"
-ip link show "$GUARD_IF" >/dev/null 2>&1 && ip link del "$GUARD_IF" && log "removed guard link $GUARD_IF (and its routes)"
+if [ "$NODE_ONLY" != 1 ]; then
+  ip link show "$GUARD_IF" >/dev/null 2>&1 && ip link del "$GUARD_IF" && log "removed guard link $GUARD_IF (and its routes)"
+fi
 rm -rf "$CNI_IPAM_DIR"
 rm -f /var/lib/cni/results/"$CNI_NET_NAME"-* 2>/dev/null || true
 if [ -f "$STATE/var-lib-cni.created" ]; then rm -rf /var/lib/cni && rm -f "$STATE/var-lib-cni.created" && log "removed /var/lib/cni (go-cni result cache)"; fi
@@ -148,7 +157,16 @@ if [ "${DOWN_DOCKER:-}" = 1 ]; then
   stop_daemon dockerd 30
   step_end
 fi
-rm -f "$STATE/tier"
+if [ "$NODE_ONLY" = 1 ]; then
+  rm -f "$STATE/iptables.before" "$STATE/ip6tables.before"
+  if api_ready; then
+    node_facts
+    kc delete node "$NODE_NAME" --ignore-not-found --wait=false >&2 && log "deleted Node $NODE_NAME (its pods are garbage-collected)"
+  fi
+  echo controlplane >"$STATE/tier"
+else
+  rm -f "$STATE/tier"
+fi
 
 if [ "${PURGE:-}" = 1 ]; then
   step_begin "purge $STATE"

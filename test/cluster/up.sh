@@ -41,7 +41,9 @@ need=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 [ "$KUBEVOD_TIER" = node ] && need+=(kubelet kube-proxy)
 for b in "${need[@]}"; do k8s_bin "$b" >/dev/null; done
 if [ "$KUBEVOD_TIER" = node ]; then
-  for t in coredns registry; do
+  tools=(registry); if want coredns && [ "$COREDNS_MODE" != none ]; then tools+=(coredns); fi
+  for t in "${tools[@]}"; do
+    adopt_tool "$t" || true
     [ -x "$(tool_bin "$t")" ] || die "$(tool_bin "$t") is missing: run 'bash test/cluster/cluster.sh build node'"
   done
 fi
