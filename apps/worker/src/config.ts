@@ -5,8 +5,12 @@ import { z } from 'zod';
 
 const GiB = 1024 ** 3;
 
+/**
+ * x264 presets we allow. Not ultrafast: it turns off CABAC and the 8x8 transform, so x264
+ * writes Constrained Baseline whatever -profile says, and the advertised codecs string
+ * (High profile, avc1.64...) would lie to players. superfast is the fastest High preset.
+ */
 export const X264_PRESETS = [
-  'ultrafast',
   'superfast',
   'veryfast',
   'faster',

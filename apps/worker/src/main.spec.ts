@@ -55,7 +55,7 @@ describe('worker command', () => {
       KUBEVOD_VIDEO_ID: 'abc',
       KUBEVOD_OUTPUT_BUCKET: 'videos',
       KUBEVOD_SPEC: JSON.stringify({
-        source: { bucket: 'src', key: 'k' },
+        source: { bucket: 'No_Such!', key: 'k' },
         ladder: { renditions: [{ name: 'x', height: 720, videoBitrateKbps: -1 }] },
       }),
     });

@@ -20,8 +20,9 @@ const DEFAULT_TERMINATION_LOG = '/dev/termination-log';
 async function main(): Promise<number> {
   const abort = new AbortController();
   // SIGTERM (pod deleted, Job cancelled, node drained): stop ffmpeg, clean up, exit transient.
-  process.once('SIGTERM', () => abort.abort());
-  process.once('SIGINT', () => abort.abort());
+  // `on`, not `once`: a second signal must not kill the worker before it has cleaned up.
+  process.on('SIGTERM', () => abort.abort());
+  process.on('SIGINT', () => abort.abort());
   let logger = createLogger('worker');
   let terminationLog = process.env.TERMINATION_LOG_PATH || DEFAULT_TERMINATION_LOG;
   try {

@@ -128,7 +128,7 @@ describe('encodeArgs', () => {
       '-start_number',
       '1',
       '-hls_fmp4_init_filename',
-      'init_%v.mp4',
+      'init.mp4',
       '-hls_segment_filename',
       'out/%v/seg-%05d.m4s',
       '-var_stream_map',

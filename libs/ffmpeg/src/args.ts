@@ -22,10 +22,13 @@ function localFile(name: string): string {
   return `file:${name}`;
 }
 
-/** Segment and playlist names ffmpeg writes; the publisher renames nothing but `init_<name>.mp4`. */
+/**
+ * Where ffmpeg writes each rendition's playlist. The init segment's name is read from that
+ * playlist: ffmpeg 5.1 names it init.mp4 for one variant but init_<index>.mp4 for several (and
+ * does not expand %v in it when there is only one), so it is published as <rendition>/init.mp4.
+ */
 export const FFMPEG_OUTPUT = {
   playlist: (rendition: string) => `${rendition}/index.m3u8`,
-  init: (rendition: string) => `${rendition}/init_${rendition}.mp4`,
 };
 
 /**
@@ -146,7 +149,7 @@ export function encodeArgs(plan: EncodePlan, options: EncodeOptions): string[] {
     '-start_number',
     '1',
     '-hls_fmp4_init_filename',
-    'init_%v.mp4',
+    'init.mp4',
     '-hls_segment_filename',
     `${out}/%v/seg-%05d.m4s`,
     '-var_stream_map',
