@@ -20,6 +20,8 @@ import { jobTemplateFrom } from '../../apps/controller/src/manager/controller-ma
 import { FINALIZER } from '../../apps/controller/src/reconcile/labels';
 import { freshNamespace } from '../setup/namespace';
 
+jest.setTimeout(120_000);
+
 const source = { bucket: 'kv-sources', key: 'sources/in/source' };
 
 describe('controller: Transcode -> Job -> status, on a real apiserver', () => {

@@ -115,9 +115,9 @@ export class Informer<T extends KubeObject> {
     this.synced = false;
   }
 
-  /** Aborts the current watch as if the connection had dropped (ops and tests). */
+  /** Restarts the current watch from the last seen version, as the watchdog does (ops and tests). */
   interruptWatch(): void {
-    this.abort?.abort(new Error('watch interrupted'));
+    this.abort?.abort(new WatchStalledError('watch interrupted'));
   }
 
   private resync(): void {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { childName } from './names';
-import { setCondition } from './conditions';
+import { setCondition, type StatusCondition } from './conditions';
 import { microTime } from './leader-election';
 import { objectKey, splitKey } from './objects';
 
@@ -29,7 +29,7 @@ describe('setCondition', () => {
   const t0 = new Date('2026-01-01T00:00:00Z');
   const t1 = new Date('2026-01-01T00:01:00Z');
   it('adds, keeps lastTransitionTime while the status holds, moves it on a change', () => {
-    const a = setCondition(
+    const a = setCondition<StatusCondition>(
       [],
       { type: 'Ready', status: 'False', reason: 'Queued', message: 'q' },
       t0,
@@ -43,7 +43,7 @@ describe('setCondition', () => {
         lastTransitionTime: t0.toISOString(),
       },
     ]);
-    const b = setCondition(
+    const b = setCondition<StatusCondition>(
       a,
       { type: 'Ready', status: 'False', reason: 'Encoding', message: 'e' },
       t1,
@@ -55,7 +55,7 @@ describe('setCondition', () => {
       message: 'e',
       lastTransitionTime: t0.toISOString(),
     });
-    const c = setCondition(
+    const c = setCondition<StatusCondition>(
       b,
       { type: 'Ready', status: 'True', reason: 'Succeeded', message: 's' },
       t1,
