@@ -48,12 +48,32 @@ stage_node_modules() {
   # Source maps, type declarations and docs are dead weight at run time (~110 MB of ~260 MB).
   find "$work/node_modules" -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \
     -o \( -iname '*.md' ! -iname 'licen[cs]e*' \) \) -delete
+  stage_player_bundles "$work/node_modules"
   echo "$want" >"$work/node_modules/.kubevod-stamp"
   rm -rf "$STAGE/node_modules"
   mv "$work/node_modules" "$STAGE/node_modules"
   rm -rf "$work"
   log "node_modules: $(du -sh "$STAGE/node_modules" | cut -f1)"
   t_end
+}
+
+# The playback serves the browser players' bundles as static files (apps/playback
+# player-assets.repository.ts): only those files and each package.json go in (a few MB instead of
+# ~240 MB), whether the packages are dependencies or devDependencies of the repo.
+PLAYER_BUNDLES="hls.js:dist/hls.min.js dashjs: shaka-player:"
+stage_player_bundles() { # NODE_MODULES_DIR
+  local dest=$1 entry pkg extra main
+  for entry in $PLAYER_BUNDLES; do
+    pkg=${entry%%:*}; extra=${entry#*:}
+    main=$(cd "$ROOT" && node -p "require('path').relative('node_modules/$pkg', require.resolve('$pkg'))") ||
+      die "$pkg is not installed in $ROOT/node_modules (the playback serves it): run npm install"
+    rm -rf "${dest:?}/$pkg"
+    mkdir -p "$dest/$pkg"
+    for f in package.json "$main" $extra; do
+      mkdir -p "$dest/$pkg/$(dirname "$f")"
+      cp "$ROOT/node_modules/$pkg/$f" "$dest/$pkg/$f"
+    done
+  done
 }
 
 stage_binaries() {
