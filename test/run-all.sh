@@ -40,8 +40,10 @@ for tier in $TIERS; do
       step "lint"; npm run -s lint
       step "CRD drift check"; npm run -s crd:check ;;
     unit)
+      step "Debian packages for the tests (ffmpeg, chromium, docker)"; bash test/cluster/cluster.sh packages
       step "unit tests"; run_jest unit ;;
     integration)
+      step "control-plane binaries and MinIO (Go module proxy; cached by version)"; bash test/cluster/cluster.sh build controlplane
       step "integration tests (real kube-apiserver + MinIO)"; run_jest integration ;;
     *) echo "unknown tier $tier"; exit 2 ;;
   esac

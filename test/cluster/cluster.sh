@@ -9,6 +9,7 @@
 #                                          all: also remove kubevod test containers, stop the dockerd images.sh started
 #   cluster.sh status [controlplane|node]  what runs; exit 0 only if the tier is up and the apiserver ready
 #   cluster.sh env    [controlplane|node]  print `export KUBECONFIG=...` (eval "$(cluster.sh env controlplane)")
+#   cluster.sh packages                    Debian packages the test tiers need (ffmpeg, chromium, docker)
 #   cluster.sh smoke                       node-tier smoke test (a Job with a locally built image, DNS, registry)
 #   cluster.sh images dockerd|debian|minio container images without a registry (images.sh)
 #
@@ -103,6 +104,10 @@ case $cmd in
     ;;
   smoke)
     bash "$HERE/smoke.sh"
+    ;;
+  packages)
+    # What the test tiers use beside the cluster: ffmpeg (worker), chromium (players), docker (MinIO, images).
+    ensure_packages ffmpeg chromium wrk $PKGS_IMAGES
     ;;
   images)
     bash "$HERE/images.sh" "$@"
