@@ -255,12 +255,17 @@ export class TusUploadsService implements OnModuleDestroy {
 
 /** The AWS SDK's network and 5xx failures: the store is unreachable, worth a retry. */
 function storageFailure(err: unknown): ApiError | undefined {
-  const e = err as { code?: string; name?: string; $metadata?: { httpStatusCode?: number } };
+  const e = err as {
+    code?: string;
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
   const status = e?.$metadata?.httpStatusCode;
   if (
     (status !== undefined && status >= 500) ||
     /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|TimeoutError/.test(
-      `${e?.code} ${e?.name}`,
+      `${e?.code} ${e?.name} ${e?.message}`,
     )
   ) {
     return new ApiError(

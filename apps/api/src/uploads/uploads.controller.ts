@@ -20,7 +20,12 @@ import { API_CONFIG, LOGGER } from '../tokens';
 import { buildTranscodeSpec, parseUploadOptions } from '../videos/upload-options';
 import { CreatedVideoDto, ErrorDto, UploadFormDto, VideoDto } from '../videos/video.dto';
 import { tooLarge } from './upload-guard';
-import { UploadsService, type CreatedVideo, type StoredSource } from './uploads.service';
+import {
+  UploadsService,
+  type CreatedVideo,
+  type StoredSource,
+  type UploadTarget,
+} from './uploads.service';
 import type { VideoView } from '../videos/video-view';
 import { objectKeys } from '@kubevod/contracts';
 
@@ -75,6 +80,11 @@ export class UploadsController {
     description: 'MissingApiKey, MalformedAuthorization',
   })
   @ApiResponse({ status: 403, type: ErrorDto, description: 'InvalidApiKey' })
+  @ApiResponse({
+    status: 409,
+    type: ErrorDto,
+    description: 'IdempotencyKeyInUse: a request with the same key is still in progress',
+  })
   @ApiResponse({ status: 413, type: ErrorDto, description: 'PayloadTooLarge' })
   @ApiResponse({
     status: 415,
@@ -109,6 +119,19 @@ export class UploadsController {
       return target.existing;
     }
 
+    try {
+      return await this.receive(req, reply, target, startedAt);
+    } finally {
+      target.release?.();
+    }
+  }
+
+  private async receive(
+    req: AuthedRequest,
+    reply: FastifyReply,
+    target: UploadTarget,
+    startedAt: number,
+  ): Promise<CreatedVideo | VideoView> {
     const fields: Record<string, string[]> = {};
     let source: StoredSource | undefined;
     let filename: string | undefined;

@@ -28,6 +28,8 @@ export interface CreatedVideo {
 
 export interface UploadTarget {
   id: string;
+  /** call when the request is over: frees the id for a later retry with the same key */
+  release?: () => void;
   idempotencyLabel?: string;
   /** the video this Idempotency-Key already made */
   existing?: VideoView;
@@ -48,6 +50,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 @Injectable()
 export class UploadsService {
   private readonly bucket: string;
+  /** ids of idempotent uploads in flight in this process */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -70,15 +74,31 @@ export class UploadsService {
     }
     const id = idempotentVideoId(caller.keyId, idempotencyKey);
     const idempotencyLabel = idempotencyLabelValue(caller.keyId, idempotencyKey);
-    const existing = await this.transcodes.get(id);
-    if (existing) {
-      return {
-        id,
-        idempotencyLabel,
-        existing: viewFromTranscode(existing, { playbackUrl: this.config.PLAYBACK_URL }),
-      };
+    // Two uploads to one key would share (and break) one multipart upload: the second waits its turn.
+    if (this.inFlight.has(id)) {
+      throw new ApiError(
+        409,
+        'IdempotencyKeyInUse',
+        'a request with this Idempotency-Key is still in progress; retry when it has finished',
+      );
     }
-    return { id, idempotencyLabel };
+    this.inFlight.add(id);
+    const release = () => this.inFlight.delete(id);
+    try {
+      const existing = await this.transcodes.get(id);
+      if (existing) {
+        release();
+        return {
+          id,
+          idempotencyLabel,
+          existing: viewFromTranscode(existing, { playbackUrl: this.config.PLAYBACK_URL }),
+        };
+      }
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return { id, idempotencyLabel, release };
   }
 
   /** Streams the client's file to `objectKeys.source(id)`; nothing is left behind when it fails. */
