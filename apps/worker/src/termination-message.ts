@@ -16,15 +16,17 @@ export interface TerminationMessage {
  * from the container status to show why a run ended, without any other channel.
  */
 export function renderTerminationMessage(m: TerminationMessage): string {
-  let line = JSON.stringify(m);
-  if (Buffer.byteLength(line) > MAX_BYTES) {
-    const overflow = Buffer.byteLength(line) - MAX_BYTES + 3;
-    line = JSON.stringify({
-      ...m,
-      message: m.message.slice(0, Math.max(0, m.message.length - overflow)) + '...',
-    });
+  const line = JSON.stringify(m);
+  if (Buffer.byteLength(line) <= MAX_BYTES) return line;
+  // shorten the message (never the fields the controller parses), counting escaped UTF-8 bytes
+  let budget = MAX_BYTES - Buffer.byteLength(JSON.stringify({ ...m, message: '...' }));
+  let kept = '';
+  for (const ch of m.message) {
+    budget -= Buffer.byteLength(JSON.stringify(ch)) - 2;
+    if (budget < 0) break;
+    kept += ch;
   }
-  return line;
+  return JSON.stringify({ ...m, message: `${kept}...` });
 }
 
 /** Best effort: a missing or read-only path (running outside Kubernetes) is not an error. */
