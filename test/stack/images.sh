@@ -36,7 +36,8 @@ t_end() { log "<== $_N ($((SECONDS - _T))s)"; }
 
 stage_node_modules() {
   local want have=""
-  want=$(cat "$ROOT/package.json" "$ROOT/package-lock.json" | sha256sum | cut -c1-16)
+  # Keyed by what decides the production tree: the dependencies and the lockfile (not scripts).
+  want=$( (cd "$ROOT" && node -p 'JSON.stringify([require("./package.json").dependencies, process.argv[1]])' "$PLAYER_BUNDLES" && cat package-lock.json) | sha256sum | cut -c1-16)
   [ -f "$STAGE/node_modules/.kubevod-stamp" ] && have=$(cat "$STAGE/node_modules/.kubevod-stamp")
   if [ "$want" = "$have" ]; then log "production node_modules up to date ($want)"; return 0; fi
   t_begin "production node_modules (npm install --omit=dev on the host)"

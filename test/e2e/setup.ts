@@ -1,0 +1,40 @@
+/**
+ * Jest global setup of the `e2e` project: the whole stack on the local node (or the cluster of
+ * KUBECONFIG), brought up by the project's own script, `bash test/stack/stack.sh up` — idempotent,
+ * about a minute when it already runs, 30+ minutes on a cold machine (it builds Kubernetes, Traefik
+ * and the images). The sample upload of `npm run stack` is skipped: the tests upload their own.
+ * The stack's settings (`stack.sh env`) are copied into process.env for the test workers.
+ * Failures throw; nothing is skipped. The stack is left running (`npm run stack:down` removes it).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import * as path from 'node:path';
+
+const STACK_SH = path.join(__dirname, '..', 'stack', 'stack.sh');
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [STACK_SH, ...args], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env,
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`bash test/stack/stack.sh ${args.join(' ')} exited ${code}`)),
+    );
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  const t0 = Date.now();
+  await run(['up'], { ...process.env, STACK_SAMPLE: '0' });
+  const env = execFileSync('bash', [STACK_SH, 'env'], { encoding: 'utf8' });
+  for (const line of env.split('\n')) {
+    const m = /^export ([A-Z_]+)=(.*)$/.exec(line);
+    if (m) process.env[m[1]] = m[2];
+  }
+  process.stderr.write(
+    `[kubevod:e2e-setup] stack ready in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
+  );
+}
