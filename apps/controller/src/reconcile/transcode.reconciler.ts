@@ -82,6 +82,13 @@ export class TranscodeReconciler {
   private readonly created = new Map<string, { namespace: string; at: number }>();
   private readonly admission = new Mutex();
   private readonly notifying = new Set<string>();
+  /** uid/phase already notified: the cache may not show our annotation yet */
+  private readonly notified = new Set<string>();
+  /**
+   * Our last write per key and the resourceVersion it was made from. While the informer still
+   * shows that old version, reconcile from what we wrote instead: no double writes or events.
+   */
+  private readonly lastWrite = new Map<string, { superseded: Set<string>; obj: TranscodeWire }>();
 
   constructor(
     private readonly caches: Caches,
@@ -101,12 +108,18 @@ export class TranscodeReconciler {
 
   async reconcile(key: string): Promise<ReconcileResult> {
     let tc = this.caches.transcode(key);
+    const written = this.lastWrite.get(key);
+    if (written?.superseded.has(tc?.metadata.resourceVersion ?? '')) tc = written.obj;
+    else this.lastWrite.delete(key);
     if (!tc) return {};
     if (tc.metadata.deletionTimestamp) return this.finalize(tc);
     if (!tc.metadata.finalizers?.includes(FINALIZER)) {
-      tc = await this.transcodes.patchMetadata(tc, {
-        finalizers: [...(tc.metadata.finalizers ?? []), FINALIZER],
-      });
+      tc = this.remember(
+        tc,
+        await this.transcodes.patchMetadata(tc, {
+          finalizers: [...(tc.metadata.finalizers ?? []), FINALIZER],
+        }),
+      );
     }
     if (isTerminal(tc.status?.phase)) return this.afterFinish(tc);
 
@@ -173,6 +186,15 @@ export class TranscodeReconciler {
         t.status?.conditions?.some((c) => c.type === 'Ready' && c.reason === 'ConcurrencyLimited'),
       )
       .map((t) => `${t.metadata.namespace}/${t.metadata.name}`);
+  }
+
+  private remember(from: TranscodeWire, updated: TranscodeWire): TranscodeWire {
+    const key = `${from.metadata.namespace}/${from.metadata.name}`;
+    const entry = this.lastWrite.get(key) ?? { superseded: new Set<string>(), obj: updated };
+    entry.superseded.add(from.metadata.resourceVersion ?? '');
+    entry.obj = updated;
+    this.lastWrite.set(key, entry);
+    return updated;
   }
 
   private ids(tc: TranscodeWire) {
@@ -336,7 +358,7 @@ export class TranscodeReconciler {
     );
     if (!patch) return tc;
     const { namespace, name } = this.ids(tc);
-    const updated = await this.transcodes.patchStatus(namespace, name, patch);
+    const updated = this.remember(tc, await this.transcodes.patchStatus(namespace, name, patch));
     this.noteTransition(tc, tc.status, next);
     return updated;
   }
@@ -410,12 +432,14 @@ export class TranscodeReconciler {
     const key = `${tc.metadata.namespace}/${tc.metadata.name}`;
     if (!this.notifier?.enabled || !phase || this.notifying.has(key)) return;
     if (tc.metadata.annotations?.[NOTIFIED_ANNOTATION] === phase) return;
+    const id = `${tc.metadata.uid}/${phase}`;
+    if (this.notified.has(id)) return;
     this.notifying.add(key);
     const ready = tc.status?.conditions?.find((c) => c.type === 'Ready');
     void this.notifier
       .deliver({
         type: phase === 'Succeeded' ? 'transcode.succeeded' : 'transcode.failed',
-        id: `${tc.metadata.uid}/${phase}`,
+        id,
         namespace: tc.metadata.namespace!,
         name: tc.metadata.name!,
         videoId: tc.metadata.name!,
@@ -426,11 +450,11 @@ export class TranscodeReconciler {
         outputs: tc.status?.outputs,
       })
       .then(async () => {
-        // Delivered or given up: either way it is not sent again (at-least-once up to here).
-        const fresh = this.caches.transcode(key) ?? tc;
-        await this.transcodes.patchMetadata(fresh, {
-          annotations: { [NOTIFIED_ANNOTATION]: phase },
-        });
+        // Delivered or given up: either way it is not sent again. The annotation carries that
+        // across restarts (a crash before it is written means one more delivery: at least once).
+        this.notified.add(id);
+        if (this.notified.size > 10_000) this.notified.delete(this.notified.values().next().value!);
+        await this.transcodes.patchMetadata(tc, { annotations: { [NOTIFIED_ANNOTATION]: phase } });
       })
       .catch((err: unknown) => {
         this.logger.warn({ transcode: key, err: String(err) }, 'webhook bookkeeping failed');

@@ -29,7 +29,8 @@ export class TranscodesRepository {
 
   /**
    * Sets the finalizer list or annotations. A merge patch replaces the whole finalizer list, so
-   * it carries the resourceVersion it was computed from: a concurrent change gets a 409.
+   * that patch carries the resourceVersion it was computed from (a concurrent change gets a
+   * 409); annotations merge key by key and need no precondition.
    */
   patchMetadata(
     tc: TranscodeWire,
@@ -39,7 +40,11 @@ export class TranscodesRepository {
       'PATCH',
       this.path(tc.metadata.namespace!, tc.metadata.name!),
       {
-        body: { metadata: { resourceVersion: tc.metadata.resourceVersion, ...metadata } },
+        body: {
+          metadata: metadata.finalizers
+            ? { resourceVersion: tc.metadata.resourceVersion, ...metadata }
+            : metadata,
+        },
         contentType: MERGE_PATCH,
       },
     );
