@@ -53,9 +53,10 @@ export class AppModule {
           inject: [VideoStorageRepository],
         }),
       ],
-      controllers: [PlayController, OriginController, WatchController],
+      controllers: [OriginController, WatchController],
       providers: [
         PlaybackMetrics,
+        PlayController,
         PublishedVideosService,
         PlayService,
         OriginService,

@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
 import type { PlaybackConfig } from './config';
+import { PlayController } from './controllers/play.controller';
 import { PlaybackMetrics } from './services/playback.metrics';
 
 export interface PlaybackAppOptions {
@@ -20,6 +21,7 @@ export async function createPlaybackApp(
   const app = await createHttpApp(AppModule.forRoot(config, logger, store) as never, { logger });
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   const metrics = app.get(PlaybackMetrics);
+  app.get(PlayController).register(fastify);
 
   // CORS on everything a player fetches (/v1/...), errors included, so players see the reason.
   const cors = {

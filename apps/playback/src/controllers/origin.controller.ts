@@ -1,11 +1,11 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OriginService } from '../services/origin.service';
 
 /** Origin mode: manifests and segments of published videos, with ranges and validators. */
 @Controller('v1/videos')
 export class OriginController {
-  constructor(private readonly origin: OriginService) {}
+  constructor(@Inject(OriginService) private readonly origin: OriginService) {}
 
   @Get(':id/*')
   async file(

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { classifyClient, decideFormat } from '../core/client-format';
 import { PlaybackError } from '../core/playback-error';
@@ -18,8 +18,8 @@ const CSP =
 @Controller()
 export class WatchController {
   constructor(
-    private readonly videos: PublishedVideosService,
-    private readonly assets: PlayerAssetsRepository,
+    @Inject(PublishedVideosService) private readonly videos: PublishedVideosService,
+    @Inject(PlayerAssetsRepository) private readonly assets: PlayerAssetsRepository,
   ) {}
 
   @Get('watch/:id')

@@ -20,9 +20,25 @@ export interface ClientInfo {
   nativeHls: boolean;
 }
 
+// Parsing a User-Agent costs ~250 µs; clients repeat theirs, so answers are remembered.
+const CLASSIFIED_MAX = 2048;
+const classified = new Map<string, ClientInfo>();
+
 /** Classifies a User-Agent. Every iOS browser is WebKit, so all of them count as native HLS. */
 export function classifyClient(userAgent: string | undefined): ClientInfo {
   if (!userAgent) return { platform: 'other', nativeHls: false };
+  const known = classified.get(userAgent);
+  if (known) return known;
+  const info = Object.freeze(parseClient(userAgent));
+  if (userAgent.length <= 1024) {
+    // bounded: when full, start over (cheaper than LRU bookkeeping on every hit)
+    if (classified.size >= CLASSIFIED_MAX) classified.clear();
+    classified.set(userAgent, info);
+  }
+  return info;
+}
+
+function parseClient(userAgent: string): ClientInfo {
   const { os, browser, device, engine } = new UAParser(userAgent).getResult();
   if (device.vendor === 'Apple' && device.model === 'Apple TV') {
     return { platform: 'tvos', nativeHls: true };

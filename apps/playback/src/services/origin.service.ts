@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { objectKeys } from '@kubevod/contracts';
 import { Readable } from 'node:stream';
 import { parseRange } from '../core/byte-range';
@@ -27,9 +27,9 @@ export interface OriginAnswer {
 @Injectable()
 export class OriginService {
   constructor(
-    private readonly videos: PublishedVideosService,
-    private readonly storage: VideoStorageRepository,
-    private readonly metrics: PlaybackMetrics,
+    @Inject(PublishedVideosService) private readonly videos: PublishedVideosService,
+    @Inject(VideoStorageRepository) private readonly storage: VideoStorageRepository,
+    @Inject(PlaybackMetrics) private readonly metrics: PlaybackMetrics,
   ) {}
 
   async serve(req: OriginRequest): Promise<OriginAnswer> {

@@ -47,9 +47,9 @@ const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
 @Injectable()
 export class PlayService {
   constructor(
-    private readonly videos: PublishedVideosService,
-    private readonly storage: VideoStorageRepository,
-    private readonly metrics: PlaybackMetrics,
+    @Inject(PublishedVideosService) private readonly videos: PublishedVideosService,
+    @Inject(VideoStorageRepository) private readonly storage: VideoStorageRepository,
+    @Inject(PlaybackMetrics) private readonly metrics: PlaybackMetrics,
     @Inject(PLAYBACK_CONFIG) private readonly config: PlaybackConfig,
   ) {}
 

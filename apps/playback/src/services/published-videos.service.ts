@@ -52,8 +52,8 @@ export class PublishedVideosService {
   private readonly inflight = new Map<string, Promise<Lookup>>();
 
   constructor(
-    private readonly storage: VideoStorageRepository,
-    private readonly metrics: PlaybackMetrics,
+    @Inject(VideoStorageRepository) private readonly storage: VideoStorageRepository,
+    @Inject(PlaybackMetrics) private readonly metrics: PlaybackMetrics,
     @Inject(PLAYBACK_CONFIG) private readonly config: PlaybackConfig,
     @Inject(PLAYBACK_LOGGER) private readonly logger: Logger,
   ) {

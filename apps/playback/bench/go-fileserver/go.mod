@@ -1,0 +1,3 @@
+module kubevod.local/bench/go-fileserver
+
+go 1.22

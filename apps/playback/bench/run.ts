@@ -1,0 +1,309 @@
+/**
+ * npm run bench:playback — manifest selection under bounded loopback load, side by side:
+ * playback runs compiled (`nest build playback`), one process per mode:
+ *   playback origin mode   GET /v1/play/:id  (HLS master served from memory)
+ *   playback redirect mode GET /v1/play/:id  (302 to the public manifest URL)
+ *   Go http.FileServer     GET /master.m3u8  (the original project's server, + CORS header)
+ *   nginx                  GET /master.m3u8  (static file, + CORS header)
+ * Each target: a 2 s warm-up, then wrk for BENCH_SECONDS (default 10) at BENCH_CONNECTIONS
+ * (default 64) with one wrk thread. Traffic stays on 127.0.0.1.
+ *
+ * Storage: S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY if set, else a MinIO started here from
+ * KUBEVOD_MINIO_BIN (default ~/.cache/kubevod/tools/bin/minio).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { loadConfig } from '@kubevod/runtime';
+import { MinioObjectStore, StorageConfigSchema, type StorageConfig } from '@kubevod/storage';
+import { encodeFixture, publishDir } from '../test/fixture-publisher';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const CACHE = path.join(homedir(), '.cache', 'kubevod', 'bench');
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+const VIDEO = 'bench-video';
+
+const children: ChildProcess[] = [];
+function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(cmd, args, {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  child.on('exit', (code) => {
+    if (code && !stopping) console.error(`${cmd} exited ${code}:\n${stderr}`);
+  });
+  children.push(child);
+  return child;
+}
+let stopping = false;
+function stopAll(): void {
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: REPO, env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out}`)),
+    );
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, headers: Record<string, string> = {}): Promise<Response> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(url, { headers, redirect: 'manual' });
+      if (res.status < 500) return res;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within 60 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function storage(): Promise<StorageConfig> {
+  if (process.env.S3_ENDPOINT) return loadConfig(StorageConfigSchema, process.env);
+  const bin =
+    process.env.KUBEVOD_MINIO_BIN ?? path.join(homedir(), '.cache/kubevod/tools/bin/minio');
+  if (!existsSync(bin)) throw new Error(`no S3_ENDPOINT and no MinIO binary at ${bin}`);
+  const port = await freePort();
+  const data = await mkdtemp(path.join(tmpdir(), 'kubevod-bench-minio-'));
+  const user = `bench${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(18).toString('base64url');
+  start(
+    bin,
+    [
+      'server',
+      data,
+      '--address',
+      `127.0.0.1:${port}`,
+      '--console-address',
+      `127.0.0.1:${await freePort()}`,
+    ],
+    {
+      MINIO_ROOT_USER: user,
+      MINIO_ROOT_PASSWORD: password,
+    },
+  );
+  await waitFor(`http://127.0.0.1:${port}/minio/health/live`);
+  return loadConfig(StorageConfigSchema, {
+    S3_ENDPOINT: `http://127.0.0.1:${port}`,
+    S3_ACCESS_KEY: user,
+    S3_SECRET_KEY: password,
+  });
+}
+
+interface Result {
+  target: string;
+  rps: number;
+  /** CPU time of the server (all its processes and threads) per request */
+  cpuUsPerReq: number;
+  p50: string;
+  p99: string;
+  bad: number;
+  errors: string;
+}
+
+/** wrk's --latency output: Requests/sec, the 50/99 % lines, non-2xx/3xx and socket errors. */
+function parseWrk(target: string, out: string): Omit<Result, 'cpuUsPerReq'> & { requests: number } {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const p50 = /\n\s+50%\s+(\S+)/.exec(out)?.[1] ?? '?';
+  const p99 = /\n\s+99%\s+(\S+)/.exec(out)?.[1] ?? '?';
+  const bad = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const errors = /Socket errors:.*/.exec(out)?.[0] ?? '';
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  if (!Number.isFinite(rps)) throw new Error(`could not read wrk's output:\n${out}`);
+  return { target, rps, p50, p99, bad, errors, requests };
+}
+
+const toMs = (s: string) => {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(s);
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+};
+
+const CLK_TCK = 100; // USER_HZ on Linux
+
+/** utime + stime (ticks) of a process and its direct children (nginx's workers). */
+async function cpuTicks(pid: number): Promise<number> {
+  const ticks = async (p: string) => {
+    const stat = await readFile(`/proc/${p}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => ''))
+    .split(' ')
+    .filter(Boolean);
+  const all = await Promise.all([String(pid), ...children].map(ticks));
+  return all.reduce((a, b) => a + b, 0);
+}
+
+async function load(target: string, url: string, pid: number, ua = false): Promise<Result> {
+  const headers = ua ? ['-H', `User-Agent: ${IPHONE}`] : [];
+  await run('wrk', ['-t1', `-c${CONNECTIONS}`, '-d2s', ...headers, url]);
+  const before = await cpuTicks(pid);
+  const wrkArgs = ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', ...headers, url];
+  const out = await run('wrk', wrkArgs);
+  const cpu = (await cpuTicks(pid)) - before;
+  const { requests, ...r } = parseWrk(target, out);
+  const cpuUsPerReq = (cpu / CLK_TCK / requests) * 1e6;
+  console.error(
+    `  ${target}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99}, ${cpuUsPerReq.toFixed(0)} µs CPU/req`,
+  );
+  return { ...r, cpuUsPerReq };
+}
+
+async function main(): Promise<void> {
+  const s3 = await storage();
+  const bucket = `bench-${randomBytes(3).toString('hex')}`;
+  const store = MinioObjectStore.fromConfig({ ...s3, S3_BUCKET: bucket });
+  await store.ensureBucket(bucket);
+  const dir = await mkdtemp(path.join(tmpdir(), 'kubevod-bench-'));
+  await chmod(dir, 0o755); // nginx workers run as www-data
+  console.error('encoding and publishing the fixture video...');
+  await encodeFixture(dir);
+  await publishDir(store, bucket, VIDEO, dir);
+  const manifestBytes = (await readFile(path.join(dir, 'master.m3u8'))).length;
+
+  // playback: origin and redirect mode, as the service runs (main.ts), one process each
+  const appEnv = { ...s3, S3_BUCKET: bucket, LOG_LEVEL: 'warn' };
+  const originPort = await freePort();
+  const redirectPort = await freePort();
+  // the compiled service, as the image runs it (tsx emits no decorator metadata for Nest)
+  console.error('building playback (nest build playback)...');
+  await run(path.join(REPO, 'node_modules/.bin/nest'), ['build', 'playback']);
+  const nodeArgs = [path.join(REPO, 'dist/apps/playback/apps/playback/src/main.js')];
+  const origin = start(process.execPath, nodeArgs, {
+    ...appEnv,
+    PORT: String(originPort),
+    PLAYBACK_MODE: 'origin',
+  });
+  const redirect = start(process.execPath, nodeArgs, {
+    ...appEnv,
+    PORT: String(redirectPort),
+    PLAYBACK_MODE: 'redirect',
+    PUBLIC_BASE_URL: 'https://cdn.example.test/kubevod',
+  });
+  const originUrl = `http://127.0.0.1:${originPort}/v1/play/${VIDEO}`;
+  const redirectUrl = `http://127.0.0.1:${redirectPort}/v1/play/${VIDEO}`;
+  const o = await waitFor(originUrl, { 'user-agent': IPHONE });
+  const r = await waitFor(redirectUrl, { 'user-agent': IPHONE });
+  if (o.status !== 200 || r.status !== 302) {
+    throw new Error(`playback answered ${o.status} (origin) / ${r.status} (redirect)`);
+  }
+
+  // Go http.FileServer, built once into the cache
+  await mkdir(CACHE, { recursive: true });
+  const goBin = path.join(CACHE, 'go-fileserver');
+  await run('go', ['-C', path.join(__dirname, 'go-fileserver'), 'build', '-o', goBin, '.'], {
+    GOTOOLCHAIN: 'local',
+  });
+  const goPort = await freePort();
+  const goServer = start(goBin, ['-addr', `127.0.0.1:${goPort}`, '-dir', dir]);
+  const goUrl = `http://127.0.0.1:${goPort}/master.m3u8`;
+  await waitFor(goUrl);
+
+  // nginx with a temporary configuration on a loopback port
+  const nginxPort = await freePort();
+  const nginxDir = await mkdtemp(path.join(tmpdir(), 'kubevod-bench-nginx-'));
+  await writeFile(
+    path.join(nginxDir, 'nginx.conf'),
+    `daemon off;
+worker_processes auto;
+pid ${nginxDir}/nginx.pid;
+error_log ${nginxDir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  types { application/vnd.apple.mpegurl m3u8; application/dash+xml mpd; }
+  client_body_temp_path ${nginxDir}/body;
+  proxy_temp_path ${nginxDir}/proxy;
+  fastcgi_temp_path ${nginxDir}/fastcgi;
+  uwsgi_temp_path ${nginxDir}/uwsgi;
+  scgi_temp_path ${nginxDir}/scgi;
+  server {
+    listen 127.0.0.1:${nginxPort};
+    root ${dir};
+    location / { add_header Access-Control-Allow-Origin "*" always; }
+  }
+}
+`,
+  );
+  const nginx = start('nginx', ['-c', path.join(nginxDir, 'nginx.conf'), '-p', nginxDir]);
+  const nginxUrl = `http://127.0.0.1:${nginxPort}/master.m3u8`;
+  await waitFor(nginxUrl);
+
+  console.error(`load: wrk -t1 -c${CONNECTIONS} -d${SECONDS}s --latency (after a 2 s warm-up)`);
+  const results = [
+    await load('playback origin (200, manifest)', originUrl, origin.pid!, true),
+    await load('playback redirect (302)', redirectUrl, redirect.pid!, true),
+    await load('Go http.FileServer (200)', goUrl, goServer.pid!),
+    await load('nginx (200)', nginxUrl, nginx.pid!),
+  ];
+
+  const go = results[2].rps;
+  const nproc = (await run('nproc', [])).trim();
+  console.log(
+    `\n${new Date().toISOString()} · ${nproc} cores · manifest ${manifestBytes} B · ${CONNECTIONS} connections · ${SECONDS} s each · wrk -t1\n`,
+  );
+  const load1 = (await readFile('/proc/loadavg', 'utf8')).split(' ')[0];
+  console.log(`load average at the end: ${load1}\n`);
+  console.log('| target | req/s | vs Go | p50 | p99 | CPU µs/req | non-2xx/3xx | socket errors |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const x of results) {
+    console.log(
+      `| ${x.target} | ${x.rps.toFixed(0)} | ${(x.rps / go).toFixed(2)}× | ${x.p50} | ${x.p99} | ${x.cpuUsPerReq.toFixed(0)} | ${x.bad} | ${x.errors || '-'} |`,
+    );
+  }
+  const targets = results.slice(0, 2).map((x) => ({
+    target: x.target,
+    atLeastGo: x.rps >= go,
+    p99Under10ms: toMs(x.p99) < 10,
+  }));
+  console.log('\ntargets (req/s >= Go file server, p99 < 10 ms):');
+  for (const t of targets) {
+    console.log(
+      `  ${t.target}: req/s ${t.atLeastGo ? 'met' : 'NOT met'}, p99 ${t.p99Under10ms ? 'met' : 'NOT met'}`,
+    );
+  }
+  if (results.some((x) => x.bad > 0)) throw new Error('some responses were not 2xx/3xx');
+
+  await store.removePrefix(bucket, 'videos/');
+  await store.client.removeBucket(bucket).catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+  await rm(nginxDir, { recursive: true, force: true });
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(stopAll);
