@@ -11,7 +11,7 @@
 #
 # Env:
 #   K8S_BINARIES="..."  subset of: kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubectl kubelet
-#   TOOLS="..."         subset of: minio coredns registry helm
+#   TOOLS="..."         subset of: minio coredns registry helm kwok
 #   GO_BUILD_P=2        go build -p
 set -euo pipefail
 SCRIPT_NAME=build
@@ -156,9 +156,15 @@ for t in $TOOLS; do
     coredns)  install_tool coredns github.com/coredns/coredns || failed+=(coredns) ;;
     registry) install_tool registry github.com/distribution/distribution/v3/cmd/registry || failed+=(registry) ;;
     helm)     install_tool helm helm.sh/helm/v4/cmd/helm 0 "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" || failed+=(helm) ;;
-    *) die "unknown tool $t (known: minio coredns registry helm)" ;;
+    kwok)     install_tool kwok sigs.k8s.io/kwok/cmd/kwok || failed+=(kwok) ;;
+    *) die "unknown tool $t (known: minio coredns registry helm kwok)" ;;
   esac
 done
+
+# kwok reads its Stages from a file: take them from the same module version, once.
+case " $TOOLS " in
+  *" kwok "*) if [ -x "$(tool_bin kwok)" ] && [ ! -s "$(tool_dir kwok)/stages.yaml" ]; then bash "$HERE/kwok.sh" stages || failed+=(kwok-stages); fi ;;
+esac
 
 if [ -n "$TOOLS" ]; then
   step_begin "tool versions"

@@ -2,13 +2,16 @@
 # shellcheck source-path=SCRIPTDIR
 # kubevod local cluster: one entry point for the test infrastructure. See test/README.md.
 #
-#   cluster.sh build  controlplane|node    build the binaries the tier needs (Go module proxy), cached by version
-#   cluster.sh up     controlplane|node    start the tier (idempotent; installs missing Debian packages)
-#   cluster.sh down   [controlplane|node|all]  controlplane (default): stop every recorded daemon and clean up;
+#   cluster.sh build  controlplane|node|kwok    build the binaries the tier needs (Go module proxy), cached by version
+#   cluster.sh up     controlplane|node|kwok    start the tier (idempotent; installs missing Debian packages)
+#   cluster.sh down   [controlplane|node|kwok|all]  controlplane (default): stop every recorded daemon and clean up;
 #                                          node: stop only the node part, the control plane keeps running;
+#                                          kwok: delete the fake nodes and stop kwok, nothing else;
 #                                          all: also remove kubevod test containers, stop the dockerd images.sh started
-#   cluster.sh status [controlplane|node]  what runs; exit 0 only if the tier is up and the apiserver ready
-#   cluster.sh env    [controlplane|node]  print `export KUBECONFIG=...` (eval "$(cluster.sh env controlplane)")
+#   cluster.sh status [controlplane|node|kwok]  what runs; exit 0 only if the tier is up and the apiserver ready
+#   cluster.sh env    [controlplane|node|kwok]  print `export KUBECONFIG=...` (eval "$(cluster.sh env controlplane)")
+#   cluster.sh fake-nodes                  (re)create kwok's fake nodes (GENERAL_NODES=3, HIGH_CPU_NODES=5)
+#   cluster.sh push-image debian           tag kubevod/debian:bookworm into the local registry (node tier), print its name
 #   cluster.sh packages                    Debian packages the test tiers need (ffmpeg, chromium, docker)
 #   cluster.sh smoke                       node-tier smoke test (a Job with a locally built image, DNS, registry)
 #   cluster.sh images dockerd|debian|minio container images without a registry (images.sh)
@@ -16,6 +19,8 @@
 # Tiers:
 #   controlplane  etcd + kube-apiserver + kube-controller-manager + kube-scheduler (what integration tests use)
 #   node          controlplane + local registry (127.0.0.1:5000) + containerd + kubelet + kube-proxy + CoreDNS
+#   kwok          controlplane + kwok managing fake nodes (3 general, 5 high-cpu); an add-on: `up kwok`
+#                 on a running node tier keeps the real node, `down node` / `down kwok` leave each other alone
 #
 # Env: KUBEVOD_CACHE (default ~/.cache/kubevod), KUBEVOD_STATE (default ~/.local/state/kubevod),
 #      PURGE=1 with down (also wipe the state dir), FAST=1 with down (no graceful pod deletion).
@@ -25,16 +30,16 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
-usage() { sed -n '3,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 cmd=${1:-}; [ -n "$cmd" ] || usage
 shift
 tier=${1:-}
 check_tier() {
   case $tier in
-    controlplane|node) ;;
-    "") die "$cmd needs a tier: controlplane or node" ;;
-    *) die "unknown tier '$tier' (controlplane|node)" ;;
+    controlplane|node|kwok) ;;
+    "") die "$cmd needs a tier: controlplane, node or kwok" ;;
+    *) die "unknown tier '$tier' (controlplane|node|kwok)" ;;
   esac
 }
 
@@ -56,6 +61,7 @@ tier_up() { # TIER: daemons alive and apiserver ready (and the node Ready for th
     node_facts
     [ "$(kc get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ] || return 1
   fi
+  if [ "$1" = kwok ]; then daemon_alive kwok || return 1; fi
 }
 
 case $cmd in
@@ -64,26 +70,33 @@ case $cmd in
     case $tier in
       controlplane) bins="kube-apiserver kube-controller-manager kube-scheduler kubectl"; tools="minio" ;;
       node) bins="kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy"; tools="minio coredns registry helm" ;;
+      kwok) bins="kube-apiserver kube-controller-manager kube-scheduler kubectl"; tools="minio kwok" ;;
     esac
     mkdir -p "$CACHE"
     with_lock "$CACHE/.build.lock" env K8S_BINARIES="$bins" TOOLS="$tools" bash "$HERE/build.sh"
     ;;
   up)
     check_tier
-    with_lock "$STATE.lock" env KUBEVOD_TIER="$tier" bash "$HERE/up.sh"
+    if [ "$tier" = kwok ]; then
+      # the control plane (kept as is when it, or the node tier, runs), then kwok and its fake nodes
+      with_lock "$STATE.lock" sh -c 'env KUBEVOD_TIER=controlplane bash "$1/up.sh" && bash "$1/kwok.sh" up' sh "$HERE"
+    else
+      with_lock "$STATE.lock" env KUBEVOD_TIER="$tier" bash "$HERE/up.sh"
+    fi
     ;;
   down)
     case $tier in
       ""|controlplane) with_lock "$STATE.lock" bash "$HERE/down.sh" ;;
       node) with_lock "$STATE.lock" env NODE_ONLY=1 bash "$HERE/down.sh" ;;
+      kwok) with_lock "$STATE.lock" bash "$HERE/kwok.sh" down ;;
       all) with_lock "$STATE.lock" env DOWN_DOCKER=1 bash "$HERE/down.sh" ;;
-      *) die "unknown argument '$tier' (controlplane|node|all)" ;;
+      *) die "unknown argument '$tier' (controlplane|node|kwok|all)" ;;
     esac
     ;;
   status)
     tier=${tier:-$(cat "$STATE/tier" 2>/dev/null || echo controlplane)}
     check_tier
-    for d in $CONTROLPLANE_DAEMONS $NODE_DAEMONS dockerd; do
+    for d in $CONTROLPLANE_DAEMONS $NODE_DAEMONS kwok dockerd; do
       if daemon_alive "$d"; then printf '%-24s running (pid %s)\n' "$d" "$(cat "$PIDS/$d.pid")"
       elif [ -e "$PIDS/$d.pid" ]; then printf '%-24s DEAD (stale pid file)\n' "$d"
       fi
@@ -104,6 +117,12 @@ case $cmd in
     ;;
   smoke)
     bash "$HERE/smoke.sh"
+    ;;
+  fake-nodes)
+    bash "$HERE/kwok.sh" nodes
+    ;;
+  push-image)
+    bash "$HERE/images.sh" push "$@"
     ;;
   packages)
     # What the test tiers use beside the cluster: ffmpeg (worker), chromium (players), docker (MinIO, images).

@@ -42,6 +42,11 @@ if daemon_alive containerd; then
   done | sort -u >>"$STATE/netns.list"
 fi
 
+# kwok (an add-on of the control plane): its fake nodes go with the control plane, not with the node
+if [ "$NODE_ONLY" != 1 ] && { daemon_alive kwok || [ -e "$PIDS/kwok.pid" ]; }; then
+  bash "$HERE/kwok.sh" down || log "kwok down failed"
+fi
+
 step_begin "stop daemons"
 # in dependency order; the daemons of one group stop in parallel
 stop_daemons 30 coredns kube-proxy kubelet

@@ -5,6 +5,8 @@
 #   images.sh dockerd        start dockerd in the background if no engine answers (pid + log under $STATE)
 #   images.sh debian         kubevod/debian:bookworm: debootstrap --variant=minbase + docker import
 #   images.sh minio          kubevod/minio:$MINIO_VERSION from the pinned MinIO binary on that base, non-root
+#   images.sh push debian    kubevod/debian:bookworm tagged and pushed as localhost:5000/kubevod/debian:bookworm
+#                            (the node tier's registry must run)
 #   images.sh name minio     print the MinIO image reference (no build)
 #
 # Each build is skipped when the image already exists. Logs go to stderr; the image reference
@@ -92,10 +94,26 @@ build_minio() {
   step_end
 }
 
+# push_image debian: the local image tagged $LOCAL_REGISTRY/<name> and pushed to the node tier's
+# registry, so pods pull it the way they would from any registry (imagePullPolicy Always works).
+push_image() {
+  local src dst
+  case ${1:-} in
+    debian) build_debian; src=$DEBIAN_DOCKER_IMAGE ;;
+    *) die "usage: images.sh push debian" ;;
+  esac
+  curl -fsS --max-time 3 "http://$REGISTRY_ADDR/v2/" >/dev/null || die "no registry on $REGISTRY_ADDR: run 'bash test/cluster/cluster.sh up node'"
+  dst=$LOCAL_REGISTRY/$src
+  "$DOCKER" tag "$src" "$dst"
+  "$DOCKER" push "$dst" >/dev/null || die "docker push $dst failed"
+  log "pushed $dst ($("$DOCKER" image inspect -f '{{index .RepoDigests 0}}' "$dst" 2>/dev/null))"
+}
+
 mkdir -p "$STATE" "$LOGS" "$PIDS"
 case ${1:-} in
   dockerd) ensure_dockerd ;;
   debian) build_debian; echo "$DEBIAN_DOCKER_IMAGE" ;;
+  push) push_image "${2:-}"; echo "$LOCAL_REGISTRY/$DEBIAN_DOCKER_IMAGE" ;;
   minio) build_minio; echo "$MINIO_DOCKER_IMAGE" ;;
   name)
     case ${2:-} in
@@ -103,5 +121,5 @@ case ${1:-} in
       debian) echo "$DEBIAN_DOCKER_IMAGE" ;;
       *) die "usage: images.sh name minio|debian" ;;
     esac ;;
-  *) die "usage: images.sh dockerd|debian|minio|name <image>" ;;
+  *) die "usage: images.sh dockerd|debian|minio|push debian|name <image>" ;;
 esac

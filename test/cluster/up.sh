@@ -656,5 +656,8 @@ EOF
   step_end
 fi
 
-echo "$KUBEVOD_TIER" >"$STATE/tier"
+# `up controlplane` on a running node tier (as `up kwok` does) keeps the recorded tier "node"
+if [ "$KUBEVOD_TIER" = node ] || [ "$(cat "$STATE/tier" 2>/dev/null)" != node ] || ! daemon_alive kubelet; then
+  echo "$KUBEVOD_TIER" >"$STATE/tier"
+fi
 log "$KUBEVOD_TIER tier up in $(( $(date +%s) - _RUN_T0 ))s. export KUBECONFIG=$ADMIN_KUBECONFIG"

@@ -1,10 +1,14 @@
 /**
- * Shared helpers of the jest global setup/teardown (test/setup/global-*.ts): running the
- * project's own scripts in test/cluster/ and the state handed from setup to teardown.
- * Commands are spawned with argument arrays (no shell strings).
+ * Shared helpers of the jest global setups/teardowns (test/setup/global-*.ts for `integration`,
+ * test/setup/node-global-*.ts for `node`): running the project's own scripts in test/cluster/,
+ * probing the apiserver, MinIO through testcontainers (ensureS3), and the state handed from setup
+ * to teardown. Commands are spawned with argument arrays (no shell strings).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const CLUSTER_SH = path.join(REPO_ROOT, 'test', 'cluster', 'cluster.sh');
@@ -16,6 +20,10 @@ export const DOCKER = process.env.KUBEVOD_DOCKER ?? '/usr/bin/docker';
 export interface InfraState {
   /** true when setup ran `cluster.sh up controlplane` because no control plane was running */
   startedControlPlane: boolean;
+  /** node setup: true when it brought the node part up (`cluster.sh up node`) */
+  startedNode?: boolean;
+  /** node setup: true when it started kwok (`cluster.sh up kwok`) */
+  startedKwok?: boolean;
   /** the MinIO container started by setup, if any */
   minio?: { stop(): Promise<unknown>; getId(): string };
 }
@@ -92,6 +100,15 @@ export async function runOrThrow(
   return r.stdout;
 }
 
+/** `cluster.sh env TIER` as a record: KUBECONFIG, KUBEVOD_KUBECTL (+ KUBEVOD_REGISTRY for node). */
+export async function clusterEnv(tier: 'controlplane' | 'node' | 'kwok'): Promise<Record<string, string>> {
+  const out = await runOrThrow(`cluster.sh env ${tier}`, 'bash', [CLUSTER_SH, 'env', tier], { quiet: true });
+  const env: Record<string, string> = {};
+  for (const m of out.matchAll(/^export ([A-Z_]+)=(.*)$/gm)) env[m[1]] = m[2].trim();
+  if (!env.KUBECONFIG) throw new Error(`cluster.sh env ${tier} printed no KUBECONFIG line:\n${out}`);
+  return env;
+}
+
 export function log(msg: string): void {
   process.stderr.write(`[kubevod:test-setup] ${msg}\n`);
 }
@@ -107,4 +124,99 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): P
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+const S3_REGION_DEFAULT = 'us-east-1';
+
+/** `server (version)` when the apiserver of KUBECONFIG_PATH answers within 5 s, else undefined. */
+export async function apiserverAnswers(kubeconfigPath: string): Promise<string | undefined> {
+  try {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    const version = await withTimeout(
+      kc.makeApiClient(k8s.VersionApi).getCode(),
+      5_000,
+      `apiserver of ${kubeconfigPath}`,
+    );
+    return `${kc.getCurrentCluster()?.server} (${version.gitVersion})`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Any HTTP answer (an S3 server says 403 to an anonymous GET /) means the endpoint is there. */
+export async function httpAnswers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    await res.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes MinIO containers left by earlier runs whose jest process is gone (Ryuk is off here). */
+async function removeStaleContainers(): Promise<void> {
+  const ls = await run(
+    DOCKER,
+    ['ps', '-a', '--filter', 'label=kubevod.test=minio', '--format', '{{.ID}} {{.Label "kubevod.owner-pid"}}'],
+    { quiet: true },
+  );
+  if (ls.code !== 0) return;
+  for (const line of ls.stdout.split('\n').filter(Boolean)) {
+    const [id, pid] = line.split(' ');
+    if (pid && fs.existsSync(`/proc/${pid}`)) continue;
+    log(`removing stale MinIO container ${id} (owner pid ${pid || '?'} is gone)`);
+    await run(DOCKER, ['rm', '-f', id], { quiet: true });
+  }
+}
+
+/**
+ * S3 for the tests: S3_ENDPOINT (with keys) reused when it answers; otherwise the pinned MinIO
+ * image is built if missing and started through testcontainers, and S3_* point at it.
+ */
+export async function ensureS3(): Promise<void> {
+  const endpoint = process.env.S3_ENDPOINT;
+  if (endpoint) {
+    if (!process.env.S3_ACCESS_KEY || !process.env.S3_SECRET_KEY) {
+      throw new Error('S3_ENDPOINT is set but S3_ACCESS_KEY / S3_SECRET_KEY are not');
+    }
+    if (!(await httpAnswers(endpoint))) {
+      throw new Error(`S3_ENDPOINT=${endpoint} does not answer; unset it to let the tests start MinIO`);
+    }
+    process.env.S3_REGION ??= S3_REGION_DEFAULT;
+    log(`reusing S3_ENDPOINT=${endpoint}`);
+    return;
+  }
+
+  // Build (or find) the image; images.sh starts dockerd when no engine answers.
+  const image = (await runOrThrow('building the MinIO image', 'bash', [IMAGES_SH, 'minio']))
+    .trim()
+    .split('\n')
+    .pop();
+  if (!image) throw new Error('images.sh minio printed no image name');
+
+  // testcontainers cannot pull Ryuk or alpine here: both off before it is loaded.
+  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+  const { GenericContainer, Wait } = await import('testcontainers');
+  await removeStaleContainers();
+
+  const accessKey = `kv${randomBytes(9).toString('hex')}`;
+  const secretKey = randomBytes(24).toString('base64url');
+  const t0 = Date.now();
+  const container = await new GenericContainer(image)
+    .withEnvironment({ MINIO_ROOT_USER: accessKey, MINIO_ROOT_PASSWORD: secretKey })
+    .withExposedPorts(9000)
+    .withLabels({ 'kubevod.test': 'minio', 'kubevod.owner-pid': String(process.pid) })
+    .withWaitStrategy(Wait.forHttp('/minio/health/live', 9000))
+    .withStartupTimeout(60_000)
+    .start();
+  infraState().minio = container;
+  const url = `http://127.0.0.1:${container.getMappedPort(9000)}`;
+  process.env.S3_ENDPOINT = url;
+  process.env.S3_ACCESS_KEY = accessKey;
+  process.env.S3_SECRET_KEY = secretKey;
+  process.env.S3_REGION = S3_REGION_DEFAULT;
+  log(`MinIO ${image} at ${url} (container ${container.getId().slice(0, 12)}, ${Date.now() - t0} ms)`);
 }
