@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { PlaybackError } from '../core/playback-error';
 import { WATCH_SCRIPT } from '../core/watch-page';
 
 /** The players' dist files, from node_modules: no CDN (and no network) needed. */
@@ -26,11 +27,24 @@ export class PlayerAssetsRepository {
     let asset = this.loaded.get(name);
     if (!asset) {
       asset = (
-        name === 'watch.js' ? Promise.resolve(Buffer.from(WATCH_SCRIPT)) : readFile(FILES[name]())
+        name === 'watch.js' ? Promise.resolve(Buffer.from(WATCH_SCRIPT)) : this.read(name)
       ).then((body) => ({ body, etag: etagOf(body) }));
       asset.catch(() => this.loaded.delete(name));
       this.loaded.set(name, asset);
     }
     return asset;
+  }
+
+  private async read(name: string): Promise<Buffer> {
+    try {
+      return await readFile(FILES[name]());
+    } catch (err) {
+      // the players are npm packages: an install without them cannot serve the page
+      throw new PlaybackError(
+        404,
+        'NotFound',
+        `${name} is not installed: ${(err as Error).message}`,
+      );
+    }
   }
 }
