@@ -17,8 +17,9 @@ export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 @Controller()
 class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
+    // explicit tokens: runners without decorator metadata (tsx, esbuild) must still wire this
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
   ) {}
 
