@@ -8,6 +8,8 @@ import {
   objectKey,
   WorkQueue,
   ExponentialBackoff,
+  isConflict,
+  KubeApiError,
 } from '@kubevod/kube';
 import type { ReadinessCheck } from '@kubevod/runtime';
 import { MinioObjectStore, type ObjectStore } from '@kubevod/storage';
@@ -22,6 +24,14 @@ import { MANAGED_BY, TRANSCODE_LABEL } from '../reconcile/labels';
 import { TranscodeReconciler, type Caches } from '../reconcile/transcode.reconciler';
 import { jobOutcome, type JobWire, type TranscodeWire } from '../reconcile/wire';
 import { WebhookNotifier } from '../webhook/webhook.notifier';
+
+/** A 409 (stale resourceVersion) or a failed JSON-patch test: someone wrote first. */
+export function isStaleWrite(err: unknown): boolean {
+  return (
+    isConflict(err) ||
+    (err instanceof KubeApiError && err.statusCode === 422 && /test/i.test(err.message))
+  );
+}
 
 export function jobTemplateFrom(config: ControllerConfig): JobTemplate {
   return {
@@ -294,6 +304,12 @@ export class ControllerManager {
           }
         },
         (key, err, retryInMs) => {
+          // Acting on a stale copy is normal under concurrency: retried, not an error.
+          if (isStaleWrite(err)) {
+            this.metrics.reconciles.inc({ result: 'conflict' });
+            this.logger.debug({ transcode: key, retryInMs }, 'reconcile hit a conflict, retrying');
+            return;
+          }
           this.metrics.reconciles.inc({ result: 'error' });
           this.metrics.reconcileErrors.inc();
           this.logger.warn({ transcode: key, err: String(err), retryInMs }, 'reconcile failed');

@@ -116,9 +116,7 @@ export class TranscodeReconciler {
     if (!tc.metadata.finalizers?.includes(FINALIZER)) {
       tc = this.remember(
         tc,
-        await this.transcodes.patchMetadata(tc, {
-          finalizers: [...(tc.metadata.finalizers ?? []), FINALIZER],
-        }),
+        await this.transcodes.setFinalizers(tc, [...(tc.metadata.finalizers ?? []), FINALIZER]),
       );
     }
     if (isTerminal(tc.status?.phase)) return this.afterFinish(tc);
@@ -411,9 +409,7 @@ export class TranscodeReconciler {
       tc.metadata.annotations?.[RETAIN_OUTPUTS_ANNOTATION] !== 'true'
     ) {
       // etcd is not a video catalogue: the ready record in storage stays the durable truth.
-      tc = await this.transcodes.patchMetadata(tc, {
-        annotations: { [RETAIN_OUTPUTS_ANNOTATION]: 'true' },
-      });
+      tc = await this.transcodes.setAnnotations(tc, { [RETAIN_OUTPUTS_ANNOTATION]: 'true' });
     }
     try {
       await this.transcodes.delete(namespace, name, uid);
@@ -454,7 +450,7 @@ export class TranscodeReconciler {
         // across restarts (a crash before it is written means one more delivery: at least once).
         this.notified.add(id);
         if (this.notified.size > 10_000) this.notified.delete(this.notified.values().next().value!);
-        await this.transcodes.patchMetadata(tc, { annotations: { [NOTIFIED_ANNOTATION]: phase } });
+        await this.transcodes.setAnnotations(tc, { [NOTIFIED_ANNOTATION]: phase });
       })
       .catch((err: unknown) => {
         this.logger.warn({ transcode: key, err: String(err) }, 'webhook bookkeeping failed');
@@ -522,9 +518,10 @@ export class TranscodeReconciler {
       'cleaned up a deleted Transcode',
     );
     try {
-      await this.transcodes.patchMetadata(tc, {
-        finalizers: (tc.metadata.finalizers ?? []).filter((f) => f !== FINALIZER),
-      });
+      await this.transcodes.setFinalizers(
+        tc,
+        (tc.metadata.finalizers ?? []).filter((f) => f !== FINALIZER),
+      );
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

@@ -1,5 +1,5 @@
 import { TRANSCODE_GROUP, TRANSCODE_PLURAL, TRANSCODE_VERSION } from '@kubevod/contracts';
-import { MERGE_PATCH, type KubeClient } from '@kubevod/kube';
+import { JSON_PATCH, MERGE_PATCH, type KubeClient } from '@kubevod/kube';
 import type { TranscodeWire } from '../reconcile/wire';
 
 const BASE = `/apis/${TRANSCODE_GROUP}/${TRANSCODE_VERSION}`;
@@ -28,23 +28,35 @@ export class TranscodesRepository {
   }
 
   /**
-   * Sets the finalizer list or annotations. A merge patch replaces the whole finalizer list, so
-   * that patch carries the resourceVersion it was computed from (a concurrent change gets a
-   * 409); annotations merge key by key and need no precondition.
+   * Replaces the finalizer list with a JSON patch that first TESTS the list it was computed
+   * from: a concurrent change to the finalizers fails (422) instead of being overwritten, and
+   * unrelated changes (status, labels) do not get in the way as a resourceVersion would.
    */
-  patchMetadata(
-    tc: TranscodeWire,
-    metadata: { finalizers?: string[]; annotations?: Record<string, string | null> },
-  ) {
+  setFinalizers(tc: TranscodeWire, finalizers: string[]) {
+    const current = tc.metadata.finalizers;
+    const ops = current
+      ? [
+          { op: 'test', path: '/metadata/finalizers', value: current },
+          { op: 'replace', path: '/metadata/finalizers', value: finalizers },
+        ]
+      : [{ op: 'add', path: '/metadata/finalizers', value: finalizers }];
     return this.kube.request<TranscodeWire>(
       'PATCH',
       this.path(tc.metadata.namespace!, tc.metadata.name!),
       {
-        body: {
-          metadata: metadata.finalizers
-            ? { resourceVersion: tc.metadata.resourceVersion, ...metadata }
-            : metadata,
-        },
+        body: ops,
+        contentType: JSON_PATCH,
+      },
+    );
+  }
+
+  /** Sets (or, with null, removes) annotations; merge patch works key by key. */
+  setAnnotations(tc: TranscodeWire, annotations: Record<string, string | null>) {
+    return this.kube.request<TranscodeWire>(
+      'PATCH',
+      this.path(tc.metadata.namespace!, tc.metadata.name!),
+      {
+        body: { metadata: { annotations } },
         contentType: MERGE_PATCH,
       },
     );
