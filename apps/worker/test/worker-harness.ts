@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,19 @@ export function storageConfig(): StorageConfig {
   };
 }
 
+const created: string[] = [];
+
+/** A temporary directory removed by `removeTempDirs()` (call it in afterAll). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 export interface WorkerRun {
@@ -48,7 +61,7 @@ export interface WorkerEnv {
 
 /** Runs apps/worker/src/main.ts as the Job would, with its own scratch dir and termination log. */
 export function runWorker(opts: WorkerEnv): Promise<WorkerRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'kubevod-worker-it-'));
+  const dir = tempDir('kubevod-worker-it-');
   const terminationLog = join(dir, 'termination-log');
   const scratchDir = join(dir, 'scratch');
   const storage = { ...storageConfig(), ...opts.storage };

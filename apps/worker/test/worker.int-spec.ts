@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   objectKeys,
@@ -19,9 +18,11 @@ import {
   getText,
   joinRendition,
   probeDuration,
+  removeTempDirs,
   run,
   runWorker,
   store,
+  tempDir,
   uniqueName,
 } from './worker-harness';
 
@@ -31,8 +32,8 @@ jest.setTimeout(180_000);
 const s3 = store();
 const SRC = uniqueName('wk-src');
 const OUT = uniqueName('wk-out');
-const media = mkdtempSync(join(tmpdir(), 'kubevod-worker-media-'));
-const work = mkdtempSync(join(tmpdir(), 'kubevod-worker-check-'));
+const media = tempDir('kubevod-worker-media-');
+const work = tempDir('kubevod-worker-check-');
 
 async function upload(recipe: MediaRecipe): Promise<string> {
   const key = `uploads/${recipe}`;
@@ -83,6 +84,15 @@ async function checkRenditions(ready: ReadyRecord, sourceSeconds: number) {
 beforeAll(async () => {
   await s3.ensureBucket(SRC);
   await s3.ensureBucket(OUT);
+});
+
+afterAll(async () => {
+  removeTempDirs();
+  for (const bucket of [SRC, OUT]) {
+    for (const prefix of ['uploads/', 'videos/', 'progress/'])
+      await s3.removePrefix(bucket, prefix);
+    await s3.client.removeBucket(bucket).catch(() => undefined);
+  }
 });
 
 describe('worker: audio + video source, default ladder', () => {
