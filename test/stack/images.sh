@@ -3,6 +3,7 @@
 # Builds kubevod's container images from the repo's Dockerfile with Debian's docker engine.
 #
 #   images.sh prepare            nest build of the four apps + dist/image/{node_modules,node,minio}
+#   images.sh bases              the local bases kubevod/debian:bookworm and kubevod/node:24 (if missing)
 #   images.sh build [TARGET...]  prepare, the base images if needed, then each target (default: all)
 #   images.sh check [TARGET...]  each image: runs as 10001, read-only root, loads all its modules;
 #                                the worker runs ffmpeg and ffprobe
@@ -206,9 +207,10 @@ push() { # REGISTRY TARGET...
 cmd=${1:-}; shift || true
 case $cmd in
   prepare) prepare ;;
+  bases) stage_binaries && bases ;;
   build) build "$@" ;;
   check) for t in ${*:-$ALL_TARGETS}; do check_one "$t"; done ;;
   push) [ -n "${1:-}" ] || die "usage: images.sh push REGISTRY [TARGET...]"; push "$@" ;;
   tags) cat "$TAGS_FILE" ;;
-  *) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
