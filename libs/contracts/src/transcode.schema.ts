@@ -66,7 +66,7 @@ export const RenditionSchema = z
       .max(4320)
       .optional()
       .describe(
-        'Video height in pixels; the width follows the source aspect ratio. Omit for audio only.',
+        'Rung size in pixels along the short side (the height of a landscape video, the width of a portrait one); the other side follows the source aspect ratio. Omit for audio only.',
       ),
     videoBitrateKbps: z
       .int()
