@@ -36,6 +36,8 @@ import { boot, expectOperationalEndpoints, type BootedApp } from '../support/htt
 import { installCrd } from '../support/kubectl';
 
 const ROOT = resolve(__dirname, '..', '..');
+// jest takes testTimeout only from the global config, not from a project's: set it here.
+jest.setTimeout(180_000);
 const MiB = 1024 * 1024;
 const MAX_UPLOAD = 20 * MiB;
 const KEY = 'integration-key';
