@@ -99,9 +99,22 @@ stage_binaries() {
   fi
 }
 
+# dist/apps is current when no source (apps, libs, tsconfigs, lockfile) is newer than its oldest main.js.
+apps_built() {
+  local app main oldest=""
+  for app in api controller worker playback; do
+    main=$ROOT/dist/apps/$app/apps/$app/src/main.js
+    [ -f "$main" ] || return 1
+    if [ -z "$oldest" ] || [ "$main" -ot "$oldest" ]; then oldest=$main; fi
+  done
+  [ -z "$(find "$ROOT/apps" "$ROOT/libs" "$ROOT"/tsconfig*.json "$ROOT/nest-cli.json" "$ROOT/package-lock.json" \
+    -newer "$oldest" -type f \( -name '*.ts' -o -name '*.json' \) ! -name '*.spec.ts' -print -quit 2>/dev/null)" ] &&
+    log "dist/apps is up to date: nest build skipped"
+}
+
 prepare() {
   mkdir -p "$STAGE"
-  if [ "${SKIP_APP_BUILD:-0}" != 1 ]; then
+  if [ "${SKIP_APP_BUILD:-0}" != 1 ] && ! apps_built; then
     t_begin "nest build (api, controller, worker, playback)"
     (cd "$ROOT" && npm run -s build) >&2 || die "npm run build failed: the images need all four apps to compile"
     t_end
