@@ -28,6 +28,11 @@ build() {
   local name=$1 version=$2 pkg=$3 xflag=$4 tags=${5:-} out src t0=$SECONDS
   out=$CACHE/tools/$name-$version
   if [ -x "$out/$name" ]; then log "$name $version: cached ($out/$name)"; return 0; fi
+  # One build at a time per tool: a second caller waits for the first and then finds the binary.
+  mkdir -p "$CACHE/src"
+  exec 8>"$CACHE/src/$name-$version.lock"
+  if ! flock -n 8; then log "waiting for another build of $name $version"; flock 8; fi
+  if [ -x "$out/$name" ]; then log "$name $version: built by the other caller"; return 0; fi
   command -v go >/dev/null || die "go not found (needs Go >= 1.25 and the Go module proxy)"
   src=$CACHE/src/$name-$version
   mkdir -p "$src" "$out"
