@@ -29,5 +29,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       testTimeout: 120_000,
     },
+    // On a real node (containerd, kubelet, kube-proxy, CoreDNS, local registry) and kwok's fake
+    // nodes, brought up (or reused) by test/setup/node-global-setup.ts.
+    {
+      ...base,
+      displayName: 'node',
+      testMatch: ['<rootDir>/test/node/**/*.node-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/node-global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/node-global-teardown.ts',
+    },
   ],
 };

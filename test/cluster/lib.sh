@@ -27,6 +27,8 @@ CLUSTER_DOMAIN=${CLUSTER_DOMAIN:-cluster.local}
 API_PORT=${API_PORT:-6443}
 ETCD_PORT=${ETCD_PORT:-2379}
 ETCD_PEER_PORT=${ETCD_PEER_PORT:-2380}
+KCM_PORT=${KCM_PORT:-10257}                       # kube-controller-manager's secure port
+SCHEDULER_PORT=${SCHEDULER_PORT:-10259}
 REGISTRY_ADDR=${REGISTRY_ADDR:-127.0.0.1:5000}    # local image registry (node tier), loopback only
 
 CNI_NET_NAME=${CNI_NET_NAME:-kubevod}

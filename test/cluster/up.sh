@@ -193,9 +193,28 @@ if want etcd; then
 fi
 
 # --------------------------------------------------------------- apiserver --
+# etcd_lacks_progress_notify: Debian's etcd 3.4.23 predates the fixed progress notifications
+# (3.4.31 / 3.5.13), so the apiserver cannot serve streamed "watch-list" watches: it accepts them
+# and then ends each one with "RequestWatchProgress is disabled", and client-go >= 0.35 clients
+# (kwok 0.8 here) retry forever instead of falling back, their caches going stale (kwok's lease
+# updates then conflict and its fake nodes flap NotReady). With WatchList off, such a watch is
+# refused up front and client-go falls back to list + watch, as it is meant to.
+etcd_lacks_progress_notify() {
+  local v
+  v=$("${ETCD_BIN:-$(command -v etcd)}" --version 2>/dev/null | sed -n 's/^etcd Version: \([0-9.]*\).*/\1/p')
+  case $v in
+    3.4.*) [ "${v#3.4.}" -lt 31 ] ;;
+    3.5.*) [ "${v#3.5.}" -lt 13 ] ;;
+    3.[0-3].*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
 if want apiserver; then
   step_begin "kube-apiserver"
+  APISERVER_GATES=${APISERVER_GATES-}
+  if [ -z "$APISERVER_GATES" ] && etcd_lacks_progress_notify; then APISERVER_GATES=WatchList=false; fi
   start_daemon kube-apiserver "$(k8s_bin kube-apiserver)" \
+    ${APISERVER_GATES:+--feature-gates="$APISERVER_GATES"} \
     --v="$KUBE_LOG_LEVEL" \
     --advertise-address="$NODE_IP" --bind-address=0.0.0.0 --secure-port="$API_PORT" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" --storage-backend=etcd3 \
@@ -224,7 +243,7 @@ if want controlplane; then
     --kubeconfig="$KCFG/kube-controller-manager.kubeconfig" \
     --authentication-kubeconfig="$KCFG/kube-controller-manager.kubeconfig" \
     --authorization-kubeconfig="$KCFG/kube-controller-manager.kubeconfig" \
-    --bind-address=127.0.0.1 --leader-elect=false --use-service-account-credentials=true \
+    --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false --use-service-account-credentials=true \
     --controllers='*,bootstrapsigner,tokencleaner' \
     --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
     --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
@@ -235,9 +254,9 @@ if want controlplane; then
     --kubeconfig="$KCFG/kube-scheduler.kubeconfig" \
     --authentication-kubeconfig="$KCFG/kube-scheduler.kubeconfig" \
     --authorization-kubeconfig="$KCFG/kube-scheduler.kubeconfig" \
-    --bind-address=127.0.0.1 --leader-elect=false --profiling=false
-  wait_for "kube-controller-manager /healthz" 60 curl -fsSk https://127.0.0.1:10257/healthz || { tail -30 "$LOGS/kube-controller-manager.log" >&2; die "kcm not healthy"; }
-  wait_for "kube-scheduler /healthz" 60 curl -fsSk https://127.0.0.1:10259/healthz || { tail -30 "$LOGS/kube-scheduler.log" >&2; die "scheduler not healthy"; }
+    --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" --leader-elect=false --profiling=false
+  wait_for "kube-controller-manager /healthz" 60 curl -fsSk "https://127.0.0.1:$KCM_PORT/healthz" || { tail -30 "$LOGS/kube-controller-manager.log" >&2; die "kcm not healthy"; }
+  wait_for "kube-scheduler /healthz" 60 curl -fsSk "https://127.0.0.1:$SCHEDULER_PORT/healthz" || { tail -30 "$LOGS/kube-scheduler.log" >&2; die "scheduler not healthy"; }
   step_end
 fi
 
