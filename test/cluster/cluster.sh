@@ -61,7 +61,7 @@ tier_up() { # TIER: daemons alive and apiserver ready (and the node Ready for th
     node_facts
     [ "$(kc get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ] || return 1
   fi
-  if [ "$1" = kwok ]; then daemon_alive kwok || return 1; fi
+  if [ "$1" = kwok ]; then daemon_alive kwok && apiserver_serves_watches_for_kwok || return 1; fi
 }
 
 case $cmd in
@@ -104,6 +104,7 @@ case $cmd in
     printf '%-24s %s\n' "recorded tier" "$(cat "$STATE/tier" 2>/dev/null || echo none)"
     printf '%-24s %s\n' "kubeconfig" "$ADMIN_KUBECONFIG"
     if [ -s "$PKI/admin.crt" ] && api_ready; then printf '%-24s ready\n' "apiserver /readyz"; else printf '%-24s NOT ready\n' "apiserver /readyz"; fi
+    if [ "$tier" = kwok ] && ! apiserver_serves_watches_for_kwok; then printf '%-24s %s\n' "kube-apiserver" "lacks --feature-gates=WatchList=false, which kwok needs with this etcd: restart the control plane"; fi
     if tier_up "$tier"; then echo "tier $tier: up"; else echo "tier $tier: DOWN"; exit 1; fi
     ;;
   env)

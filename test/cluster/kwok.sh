@@ -118,6 +118,7 @@ start_kwok() {
   [ -x "$bin" ] || die "$bin is missing: run 'bash test/cluster/cluster.sh build kwok' (go install, ~3 min cold)"
   [ -s "$KWOK_STAGES" ] || write_stages
   api_ready || die "the control plane is not up: run 'bash test/cluster/cluster.sh up controlplane'"
+  apiserver_serves_watches_for_kwok || die "the running kube-apiserver lacks --feature-gates=WatchList=false, which kwok needs with this etcd (see up.sh): restart the control plane: bash test/cluster/cluster.sh down && bash test/cluster/cluster.sh up kwok (or up node, then up kwok)"
   step_begin "kwok $KWOK_VERSION"
   # --config: only our stages (never ~/.kwok/kwok.yaml); the admin kubeconfig (kwok writes node,
   # pod and lease status, and reads stages as config).

@@ -113,6 +113,29 @@ adopt_tool() {
   log "$name $ver: reused $legacy"
 }
 
+# etcd_lacks_progress_notify: Debian's etcd 3.4.23 predates the fixed progress notifications
+# (3.4.31 / 3.5.13), so the apiserver cannot serve streamed "watch-list" watches: it accepts them
+# and then ends each one with "RequestWatchProgress is disabled", and client-go >= 0.35 clients
+# (kwok 0.8 here) retry forever instead of falling back, their caches going stale (kwok's lease
+# updates then conflict and its fake nodes flap NotReady). With WatchList off, such a watch is
+# refused up front and client-go falls back to list + watch, as it is meant to.
+etcd_lacks_progress_notify() {
+  local v
+  v=$("${ETCD_BIN:-$(command -v etcd)}" --version 2>/dev/null | sed -n 's/^etcd Version: \([0-9.]*\).*/\1/p')
+  case $v in
+    3.4.*) [ "${v#3.4.}" -lt 31 ] ;;
+    3.5.*) [ "${v#3.5.}" -lt 13 ] ;;
+    3.[0-3].*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+# apiserver_serves_watches_for_kwok: the running apiserver either has etcd's progress notifications
+# or was started with WatchList=false (an apiserver started before that flag existed was not).
+apiserver_serves_watches_for_kwok() {
+  etcd_lacks_progress_notify || return 0
+  daemon_alive kube-apiserver || return 1
+  tr '\0' '\n' <"/proc/$(cat "$PIDS/kube-apiserver.pid")/cmdline" | grep -q '^--feature-gates=.*WatchList=false'
+}
 kubectl_bin() {
   resolve_bin_dir
   if [ -x "$BIN_DIR/kubectl" ]; then echo "$BIN_DIR/kubectl"; elif have kubectl; then command -v kubectl; else die "no kubectl"; fi
