@@ -4,6 +4,8 @@
 #   unit         jest project "unit": pure logic, in-process app boots, real ffmpeg on generated media
 #   integration  jest project "integration": a real kube-apiserver (+ controller-manager, scheduler)
 #                and real MinIO, brought up by test/setup/global-setup.ts (or reused from KUBECONFIG / S3_ENDPOINT)
+#   node         jest project "node": a real node (containerd, kubelet, kube-proxy, CoreDNS, local registry)
+#                and kwok's fake nodes, brought up by test/setup/node-global-setup.ts (not in the default list yet)
 # TIERS="static unit" limits the run. Ends with one "tests: N passed, N failed, N skipped" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +47,10 @@ for tier in $TIERS; do
     integration)
       step "control-plane binaries and MinIO (Go module proxy; cached by version)"; bash test/cluster/cluster.sh build controlplane
       step "integration tests (real kube-apiserver + MinIO)"; run_jest integration ;;
+    node)
+      step "node-tier binaries and kwok (Go module proxy; cached by version)"
+      bash test/cluster/cluster.sh build node; bash test/cluster/cluster.sh build kwok
+      step "node tests (real node, local registry, CoreDNS, kwok fake nodes)"; run_jest node ;;
     *) echo "unknown tier $tier"; exit 2 ;;
   esac
 done

@@ -4,7 +4,8 @@
 # executable path), never by name -- then clean up: containerd tasks, mounts under
 # $STATE and the pod network namespaces, the CNI bridge, the guard link and its routes,
 # the iptables chains created since up.sh first ran (KUBE-*, CNI-*, KUBEVOD-*), kubepods
-# cgroups, and the kernel settings saved by up.sh. Run through `cluster.sh down [all]`.
+# cgroups, and the kernel settings saved by up.sh; kwok and its fake nodes (kwok.sh down) go with the
+# control plane. Run through `cluster.sh down [all]` (`down kwok` is kwok.sh alone).
 #
 # Env: FAST=1   skip the graceful pod deletion (kills containers through containerd instead)
 #      PURGE=1  also delete $STATE (etcd data, PKI, containerd images/snapshots); $CACHE is kept
