@@ -85,6 +85,87 @@ export class MinioObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * Streams into a multipart upload with bounded memory: at most two parts in memory (one being
+   * read, one being sent). The client's own unknown-size path reads up to 16 parts ahead of a slow
+   * store and resumes any incomplete upload of the same key; this one always starts its own
+   * upload and aborts exactly that upload (by id) when the source or the store fails.
+   * A body shorter than one part goes in a single PUT.
+   */
+  async putStreamBounded(
+    bucket: string,
+    key: string,
+    body: Readable,
+    options: Omit<PutStreamOptions, 'size'> & { partSize?: number } = {},
+  ): Promise<{ etag: string; size: number }> {
+    const partSize = options.partSize ?? PART_SIZE;
+    const headers: Record<string, string> = {};
+    if (options.contentType) headers['Content-Type'] = options.contentType;
+    for (const [k, v] of Object.entries(options.metadata ?? {})) headers[`X-Amz-Meta-${k}`] = v;
+    const etags: { part: number; etag: string }[] = [];
+    let uploadId: string | undefined;
+    let inFlight: Promise<void> = Promise.resolve();
+    let parts = 0;
+    let size = 0;
+    const send = async (payload: Buffer) => {
+      await inFlight;
+      uploadId ??= await this.client.initiateNewMultipartUpload(bucket, key, headers);
+      const part = ++parts;
+      const id = uploadId;
+      inFlight = this.client
+        .uploadPart(
+          {
+            bucketName: bucket,
+            objectName: key,
+            uploadID: id,
+            partNumber: part,
+            headers: { 'Content-Length': payload.length },
+          },
+          payload,
+        )
+        .then((r) => void etags.push({ part, etag: r.etag }));
+      inFlight.catch(() => undefined); // observed by the next send or the final await
+    };
+    let buffer = Buffer.allocUnsafe(partSize);
+    let filled = 0;
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        let offset = 0;
+        while (offset < chunk.length) {
+          const n = chunk.copy(buffer, filled, offset);
+          filled += n;
+          offset += n;
+          size += n;
+          if (filled === partSize) {
+            await send(buffer);
+            buffer = Buffer.allocUnsafe(partSize);
+            filled = 0;
+          }
+        }
+      }
+      if (uploadId === undefined && parts === 0) {
+        const result = await this.client.putObject(
+          bucket,
+          key,
+          buffer.subarray(0, filled),
+          filled,
+          headers,
+        );
+        return { etag: result.etag, size };
+      }
+      if (filled > 0) await send(buffer.subarray(0, filled));
+      await inFlight;
+      etags.sort((a, b) => a.part - b.part);
+      const done = await this.client.completeMultipartUpload(bucket, key, uploadId!, etags);
+      return { etag: done.etag, size };
+    } catch (err) {
+      await inFlight.catch(() => undefined);
+      if (uploadId)
+        await this.client.abortMultipartUpload(bucket, key, uploadId).catch(() => undefined);
+      throw toStorageError(err);
+    }
+  }
+
   async putFile(
     bucket: string,
     key: string,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { objectKeys, type Transcode, type TranscodeSpec } from '@kubevod/contracts';
-import type { ObjectStore } from '@kubevod/storage';
+import type { MinioObjectStore } from '@kubevod/storage';
 import { pipeline, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/api-keys';
@@ -55,7 +55,7 @@ export class UploadsService {
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(OBJECT_STORE) private readonly store: MinioObjectStore,
     @Inject(TranscodesRepository) private readonly transcodes: TranscodesRepository,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -112,7 +112,8 @@ export class UploadsService {
     pipeline(file, guard, () => undefined);
     const kind = await guard.detected;
     const key = objectKeys.source(id);
-    await this.store.putStream(this.bucket, key, guard, {
+    // Bounded: at most two 16 MiB parts in memory per upload, however slow the store is.
+    await this.store.putStreamBounded(this.bucket, key, guard, {
       contentType: MEDIA_CONTENT_TYPES[kind],
       metadata: meta.filename ? { 'original-filename': encodeURIComponent(meta.filename) } : {},
     });
