@@ -68,7 +68,7 @@ case $cmd in
   build)
     check_tier
     case $tier in
-      controlplane) bins="kube-apiserver kube-controller-manager kube-scheduler kubectl"; tools="minio" ;;
+      controlplane) bins="kube-apiserver kube-controller-manager kube-scheduler kubectl"; tools="minio helm" ;;  # helm: the chart tests
       node) bins="kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy"; tools="minio coredns registry helm" ;;
       kwok) bins="kube-apiserver kube-controller-manager kube-scheduler kubectl"; tools="minio kwok" ;;
     esac
