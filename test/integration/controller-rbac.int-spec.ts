@@ -5,9 +5,8 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { objectKeys } from '@kubevod/contracts';
-import { KubeClient } from '@kubevod/kube';
+import { KubeClient, kubeconfigYaml, loadKubeConfig } from '@kubevod/kube';
 import { parseAllDocuments } from 'yaml';
 import { jobName } from '../../apps/controller/src/reconcile/job-spec';
 import {
@@ -86,26 +85,9 @@ describe('controller RBAC (apps/controller/rbac.yaml)', () => {
       { body: { spec: { expirationSeconds: 3600 } } },
     );
     // A kubeconfig with the admin's server and CA, but the ServiceAccount's token.
-    const admin = new KubeConfig();
-    admin.loadFromDefault();
-    const server = admin.getCurrentCluster()!;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name: 'c',
-          server: server.server,
-          caData: server.caData,
-          caFile: server.caFile,
-          skipTLSVerify: false,
-        },
-      ],
-      users: [{ name: 'sa', token: token.status.token }],
-      contexts: [{ name: 'sa', cluster: 'c', user: 'sa' }],
-      currentContext: 'sa',
-    });
+    const yamlText = kubeconfigYaml(loadKubeConfig(), token.status.token);
     const file = join(mkdtempSync(join(tmpdir(), 'kubevod-rbac-')), 'kubeconfig');
-    writeFileSync(file, kc.exportConfig(), { mode: 0o600 });
+    writeFileSync(file, yamlText, { mode: 0o600 });
     saKubeconfig = file;
     const adminKubeconfig = process.env.KUBECONFIG;
     process.env.KUBECONFIG = file;
@@ -134,9 +116,7 @@ describe('controller RBAC (apps/controller/rbac.yaml)', () => {
   });
 
   it('is enforced: the ServiceAccount may not read Secrets or create pods', async () => {
-    const kc = new KubeConfig();
-    kc.loadFromFile(saKubeconfig);
-    const sa = await KubeClient.create(kc);
+    const sa = await KubeClient.create(loadKubeConfig({ KUBECONFIG: saKubeconfig }));
     try {
       await expect(sa.get(`/api/v1/namespaces/${ns.name}/secrets`)).rejects.toMatchObject({
         statusCode: 403,

@@ -77,7 +77,9 @@ export class EventRecorder {
         );
       } catch (err) {
         this.failed++;
-        this.options.logger?.warn(
+        // A namespace being deleted refuses new content, events included: expected, not news.
+        const level = /being terminated/.test(String(err)) ? 'debug' : 'warn';
+        this.options.logger?.[level](
           { object: `${md.namespace}/${md.name}`, reason, err: String(err) },
           'event not recorded',
         );

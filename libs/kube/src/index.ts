@@ -2,6 +2,7 @@ export * from './conditions';
 export * from './event-recorder';
 export * from './informer';
 export * from './kube-client';
+export * from './kube-config';
 export * from './leader-election';
 export * from './names';
 export * from './objects';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { freshNamespace } from '../../../test/setup/namespace';
 import { Informer } from './informer';
-import { KubeClient, loadKubeConfig } from './kube-client';
+import { KubeClient } from './kube-client';
+import { loadKubeConfig } from './kube-config';
 import type { KubeObject } from './objects';
 
 interface ConfigMap extends KubeObject {

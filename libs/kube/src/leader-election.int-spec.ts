@@ -1,5 +1,6 @@
 import { freshNamespace } from '../../../test/setup/namespace';
-import { KubeClient, loadKubeConfig } from './kube-client';
+import { KubeClient } from './kube-client';
+import { loadKubeConfig } from './kube-config';
 import { LeaderElector, microTime } from './leader-election';
 
 async function until(what: string, fn: () => boolean, timeoutMs = 20_000): Promise<number> {

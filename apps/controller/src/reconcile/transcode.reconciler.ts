@@ -9,7 +9,13 @@ import {
   type TranscodeSpec,
   type TranscodeStatus,
 } from '@kubevod/contracts';
-import { isConflict, isNotFound, type EventType, type KubeObject } from '@kubevod/kube';
+import {
+  isConflict,
+  isNotFound,
+  KubeApiError,
+  type EventType,
+  type KubeObject,
+} from '@kubevod/kube';
 import type { ObjectStore } from '@kubevod/storage';
 import type { Logger } from 'pino';
 import type { ControllerMetrics } from '../metrics/controller.metrics';
@@ -60,6 +66,9 @@ export interface ReconcileResult {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const isNamespaceTerminating = (err: unknown) =>
+  err instanceof KubeApiError && err.statusCode === 403 && /being terminated/.test(err.message);
 const WAITING_RECHECK_MS = 15_000;
 
 /** A tiny async mutex: admission decisions must see each other's Job creations. */
@@ -137,19 +146,14 @@ export class TranscodeReconciler {
 
     let attempt = tc.status?.attempt ?? 0;
     let jobN = jobName(this.ids(tc), attempt);
+    let lost: string | undefined;
     let job = this.caches.job(`${namespace}/${jobN}`);
     if (!job && tc.status?.jobName === jobN) {
       // We recorded this Job, the cache does not have it: a lagging cache, or it was deleted.
       job = await this.jobs.get(namespace, jobN);
       if (!job) {
         attempt++;
-        this.events.record(
-          tc,
-          'Warning',
-          'JobDeleted',
-          'Recreate',
-          `Job ${jobN} disappeared; starting attempt ${attempt}`,
-        );
+        lost = jobN;
         jobN = jobName(this.ids(tc), attempt);
         job = this.caches.job(`${namespace}/${jobN}`);
       }
@@ -159,7 +163,22 @@ export class TranscodeReconciler {
         await this.writeStatus(tc, this.observe(tc, { attempt, waiting: 'ConcurrencyLimited' }));
         return { requeueAfterMs: WAITING_RECHECK_MS };
       }
-      job = await this.createJob(tc, spec, attempt);
+      try {
+        job = await this.createJob(tc, spec, attempt);
+        if (lost) {
+          this.events.record(
+            tc,
+            'Warning',
+            'JobDeleted',
+            'Recreate',
+            `Job ${lost} disappeared; started attempt ${attempt}`,
+          );
+        }
+      } catch (err) {
+        // The namespace is going away (its Jobs first): our Transcode's deletion follows.
+        if (isNamespaceTerminating(err)) return { requeueAfterMs: 2000 };
+        throw err;
+      }
     }
 
     const outcome = jobOutcome(job);

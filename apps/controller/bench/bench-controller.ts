@@ -1,0 +1,320 @@
+/**
+ * Benchmark: N Transcodes created at once on the real apiserver -> time until every Job exists
+ * and every Transcode's status is correct, and the controller's peak RSS.
+ *
+ *   npm run bench:controller            # N=1000
+ *   BENCH_N=200 npm run bench:controller
+ *
+ * Needs the local control plane (bash test/cluster/cluster.sh up controlplane) or KUBECONFIG;
+ * S3: S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY, or the pinned MinIO binary is started here.
+ * The controller runs as its own process from the compiled build (nest build controller), as in
+ * production, so its RSS is its own. Baselines printed beside it:
+ *   - the same N Jobs created directly by this script at the same client concurrency (the
+ *     apiserver's floor for the work the controller must do at least);
+ *   - the controller's own RSS when idle and synced, before the burst.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeClient, loadKubeConfig, type KubeList } from '@kubevod/kube';
+import { MinioObjectStore } from '@kubevod/storage';
+import { TranscodeSpecSchema } from '@kubevod/contracts';
+import { loadConfig } from '@kubevod/runtime';
+import { ControllerConfigSchema } from '../src/config';
+import { jobTemplateFrom } from '../src/manager/controller-manager';
+import { buildJob, jobName } from '../src/reconcile/job-spec';
+import type { JobWire, TranscodeWire } from '../src/reconcile/wire';
+import { freePort } from '../test/process';
+import { REPO_ROOT, ensureCrd, waitFor } from '../test/fixtures';
+
+const N = Number(process.env.BENCH_N ?? 1000);
+const CLIENT_CONCURRENCY = Number(process.env.BENCH_CLIENT_CONCURRENCY ?? 32);
+const TARGET_SECONDS = 60;
+const TARGET_RSS_MB = 200;
+
+const log = (msg: string) => process.stderr.write(`[bench:controller] ${msg}\n`);
+
+async function pool<T>(items: T[], concurrency: number, fn: (t: T) => Promise<unknown>) {
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
+}
+
+function kubeconfigPath(): string {
+  if (process.env.KUBECONFIG) return process.env.KUBECONFIG;
+  const out = execFileSync(
+    'bash',
+    [join(REPO_ROOT, 'test/cluster/cluster.sh'), 'env', 'controlplane'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const m = /^export KUBECONFIG=(.+)$/m.exec(out);
+  if (!m)
+    throw new Error(
+      'no KUBECONFIG: start the control plane (test/cluster/cluster.sh up controlplane)',
+    );
+  return m[1].trim();
+}
+
+async function ensureS3(children: ChildProcess[]): Promise<void> {
+  if (process.env.S3_ENDPOINT) return;
+  const bin = join(
+    process.env.KUBEVOD_CACHE ?? join(process.env.HOME ?? '/root', '.cache/kubevod'),
+    'tools/bin/minio',
+  );
+  if (!existsSync(bin)) throw new Error(`no S3_ENDPOINT and no MinIO binary at ${bin}`);
+  const port = await freePort();
+  const user = `bench${randomBytes(4).toString('hex')}`;
+  const pass = randomBytes(16).toString('hex');
+  const child = spawn(
+    bin,
+    [
+      'server',
+      mkdtempSync(join(tmpdir(), 'kv-bench-minio-')),
+      '--address',
+      `127.0.0.1:${port}`,
+      '--quiet',
+    ],
+    {
+      env: { ...process.env, MINIO_ROOT_USER: user, MINIO_ROOT_PASSWORD: pass },
+      stdio: 'ignore',
+    },
+  );
+  children.push(child);
+  Object.assign(process.env, {
+    S3_ENDPOINT: `http://127.0.0.1:${port}`,
+    S3_ACCESS_KEY: user,
+    S3_SECRET_KEY: pass,
+    S3_REGION: 'us-east-1',
+  });
+  await waitFor(
+    'MinIO',
+    async () => (await fetch(`http://127.0.0.1:${port}/minio/health/live`)).ok,
+    60_000,
+    250,
+  );
+}
+
+function procStatus(pid: number): { rssMb: number; hwmMb: number } {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+async function listAll<T>(kube: KubeClient, path: string): Promise<T[]> {
+  const items: T[] = [];
+  let cont: string | undefined;
+  do {
+    const page = await kube.get<KubeList<T>>(path, { limit: 500, continue: cont });
+    items.push(...page.items);
+    cont = page.metadata?.continue || undefined;
+  } while (cont);
+  return items;
+}
+
+async function main(): Promise<void> {
+  process.env.KUBECONFIG = kubeconfigPath();
+  const children: ChildProcess[] = [];
+  const kube = await KubeClient.create(loadKubeConfig());
+  const ns = `bench-${randomBytes(3).toString('hex')}`;
+  const baseNs = `${ns}-direct`;
+  const bucket = `kv-${ns}`;
+  try {
+    await ensureS3(children);
+    ensureCrd();
+    const main = join(REPO_ROOT, 'dist/apps/controller/apps/controller/src/main.js');
+    if (!existsSync(main) || process.env.BENCH_BUILD !== '0') {
+      log('building the controller (nest build controller)');
+      execFileSync('npx', ['nest', 'build', 'controller'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    }
+    for (const name of [ns, baseNs]) {
+      await kube.request('POST', '/api/v1/namespaces', { body: { metadata: { name } } });
+    }
+    await MinioObjectStore.fromConfig({
+      S3_ENDPOINT: process.env.S3_ENDPOINT!,
+      S3_ACCESS_KEY: process.env.S3_ACCESS_KEY!,
+      S3_SECRET_KEY: process.env.S3_SECRET_KEY!,
+      S3_REGION: process.env.S3_REGION ?? 'us-east-1',
+      S3_BUCKET: bucket,
+    }).ensureBucket(bucket);
+
+    const port = await freePort();
+    const ctl = spawn(process.execPath, [main], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        WATCH_NAMESPACES: ns,
+        POD_NAMESPACE: ns,
+        // the Lease lives outside the namespace the teardown deletes
+        LEASE_NAMESPACE: 'default',
+        LEASE_NAME: `kubevod-${ns}`,
+        POD_NAME: 'bench-controller',
+        S3_BUCKET: bucket,
+        RETENTION_SECONDS: '0',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.push(ctl);
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(
+      'the controller to be ready',
+      async () => (await fetch(`${url}/readyz`)).ok,
+      120_000,
+      250,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle = procStatus(ctl.pid!);
+    log(`controller ready (pid ${ctl.pid}), idle RSS ${idle.rssMb.toFixed(0)} MB`);
+
+    // --- the burst ---
+    const names = Array.from({ length: N }, (_, i) => `bench-${String(i).padStart(5, '0')}`);
+    const tcPath = `/apis/media.kubevod.io/v1alpha1/namespaces/${ns}/transcodes`;
+    let peakRss = idle.rssMb;
+    const sampler = setInterval(() => {
+      try {
+        peakRss = Math.max(peakRss, procStatus(ctl.pid!).rssMb);
+      } catch {
+        /* exited */
+      }
+    }, 100);
+    const t0 = performance.now();
+    await pool(names, CLIENT_CONCURRENCY, (name) =>
+      kube.request('POST', tcPath, {
+        body: {
+          apiVersion: 'media.kubevod.io/v1alpha1',
+          kind: 'Transcode',
+          metadata: { name },
+          spec: { source: { bucket, key: `sources/${name}/source` } },
+        },
+      }),
+    );
+    const createdS = (performance.now() - t0) / 1000;
+    log(`${N} Transcodes created in ${createdS.toFixed(1)} s`);
+
+    let jobsAt = 0;
+    let statusAt = 0;
+    let lastReport = 0;
+    await waitFor(
+      'every Job and status',
+      async () => {
+        const [tcs, jobs] = await Promise.all([
+          listAll<TranscodeWire>(kube, tcPath),
+          listAll<JobWire>(kube, `/apis/batch/v1/namespaces/${ns}/jobs`),
+        ]);
+        const jobNames = new Set(jobs.map((j) => j.metadata?.name));
+        const now = (performance.now() - t0) / 1000;
+        if (!jobsAt && jobs.length >= N) jobsAt = now;
+        const correct = tcs.filter((t) => {
+          const expected = jobName({ name: t.metadata.name!, uid: t.metadata.uid! }, 0);
+          const ready = t.status?.conditions?.find((c) => c.type === 'Ready');
+          return (
+            jobNames.has(expected) &&
+            t.status?.jobName === expected &&
+            t.status.phase === 'Pending' &&
+            ready?.reason === 'JobCreated' &&
+            t.status.observedGeneration === t.metadata.generation &&
+            t.metadata.finalizers?.includes('media.kubevod.io/cleanup')
+          );
+        }).length;
+        if (now - lastReport > 5) {
+          lastReport = now;
+          log(
+            `t=${now.toFixed(0)} s: ${jobs.length} Jobs, ${correct}/${N} statuses correct, RSS ${procStatus(ctl.pid!).rssMb.toFixed(0)} MB`,
+          );
+        }
+        if (jobs.length > N) throw new Error(`duplicate Jobs: ${jobs.length} for ${N} Transcodes`);
+        if (correct === N && jobs.length === N) {
+          statusAt = now;
+          return true;
+        }
+        return undefined;
+      },
+      600_000,
+      500,
+    );
+    clearInterval(sampler);
+    const after = procStatus(ctl.pid!);
+    peakRss = Math.max(peakRss, after.rssMb);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metric = (name: string) =>
+      Number(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+-]+)`, 'm').exec(metrics)?.[1] ?? NaN);
+
+    // --- baseline: the same N Jobs created straight at the apiserver, same concurrency ---
+    const template = jobTemplateFrom(
+      loadConfig(ControllerConfigSchema, { ...process.env, S3_BUCKET: bucket }),
+    );
+    const spec = TranscodeSpecSchema.parse({ source: { bucket, key: 'sources/x/source' } });
+    const b0 = performance.now();
+    await pool(names, CLIENT_CONCURRENCY, (name) => {
+      const job = buildJob({ name, namespace: baseNs, uid: `uid-${name}`, spec }, 0, template);
+      delete job.metadata!.ownerReferences;
+      return kube.request('POST', `/apis/batch/v1/namespaces/${baseNs}/jobs`, { body: job });
+    });
+    const baselineS = (performance.now() - b0) / 1000;
+
+    const rows: [string, string, string, string][] = [
+      ['metric', 'controller', 'baseline', 'target'],
+      [
+        `all ${N} Jobs exist (s)`,
+        jobsAt.toFixed(1),
+        `${baselineS.toFixed(1)} (direct creates)`,
+        '-',
+      ],
+      [`all ${N} statuses correct (s)`, statusAt.toFixed(1), '-', `< ${TARGET_SECONDS}`],
+      [
+        'peak RSS (MB, sampled 10/s)',
+        peakRss.toFixed(0),
+        `${idle.rssMb.toFixed(0)} (idle, synced)`,
+        `< ${TARGET_RSS_MB}`,
+      ],
+      ['peak RSS (MB, VmHWM)', after.hwmMb.toFixed(0), '-', `< ${TARGET_RSS_MB}`],
+      ['reconciles', String(metric('kubevod_controller_reconcile_total')), '-', '-'],
+      ['reconcile errors', String(metric('kubevod_controller_reconcile_errors_total')), '-', '0'],
+    ];
+    const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
+    process.stdout.write(
+      [
+        `controller benchmark: N=${N}, client concurrency ${CLIENT_CONCURRENCY}, Transcode creation took ${createdS.toFixed(1)} s`,
+        line(rows[0]),
+        `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`,
+        ...rows.slice(1).map(line),
+        '',
+      ].join('\n'),
+    );
+
+    // --- teardown: delete every Transcode; the controller stops each Job, cleans up, lets go ---
+    const d0 = performance.now();
+    await kube.request('DELETE', tcPath);
+    await waitFor(
+      'every Transcode to be gone',
+      async () =>
+        (await kube.get<KubeList<unknown>>(tcPath, { limit: 1 })).items.length ? undefined : true,
+      600_000,
+      500,
+    );
+    process.stdout.write(
+      `deleting all ${N} Transcodes (running Jobs stopped, storage cleaned, finalizers released): ${((performance.now() - d0) / 1000).toFixed(1)} s\n`,
+    );
+  } finally {
+    await kube.request('DELETE', `/api/v1/namespaces/${baseNs}`).catch(() => undefined);
+    await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => undefined);
+    for (const c of children) c.kill('SIGTERM');
+    kube.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `[bench:controller] failed: ${err instanceof Error ? err.stack : String(err)}\n`,
+  );
+  process.exit(1);
+});
