@@ -178,7 +178,7 @@ async function main(): Promise<void> {
       ],
     ] as const;
     console.log(
-      `\n${(BYTES / MiB).toFixed(0)} MiB, loopback, MinIO ${minio.endpoint}; api idle RSS ${idle.rss.toFixed(0)} MiB`,
+      `\n${(BYTES / MiB).toFixed(0)} MiB, loopback, MinIO ${minio.endpoint}; api NODE_OPTIONS=${API_NODE_OPTIONS}, idle RSS ${idle.rss.toFixed(0)} MiB`,
     );
     console.log('| path | seconds | MiB/s | vs baseline | api VmHWM (MiB) |');
     console.log('|---|---|---|---|---|');

@@ -126,7 +126,11 @@ export class MinioObjectStore implements ObjectStore {
         .then((r) => void etags.push({ part, etag: r.etag }));
       inFlight.catch(() => undefined); // observed by the next send or the final await
     };
-    let buffer = Buffer.allocUnsafe(partSize);
+    // Two part buffers used in turn: a buffer is refilled only after its upload finished (send
+    // awaits the previous part), and reusing them keeps memory flat instead of leaving 16 MiB
+    // buffers for the garbage collector.
+    const buffers = [Buffer.allocUnsafe(partSize), Buffer.allocUnsafe(partSize)];
+    let buffer = buffers[0];
     let filled = 0;
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -138,7 +142,7 @@ export class MinioObjectStore implements ObjectStore {
           size += n;
           if (filled === partSize) {
             await send(buffer);
-            buffer = Buffer.allocUnsafe(partSize);
+            buffer = buffer === buffers[0] ? buffers[1] : buffers[0];
             filled = 0;
           }
         }
