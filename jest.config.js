@@ -27,7 +27,7 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/slow-timeout.ts'],
     },
     // On a real node (containerd, kubelet, kube-proxy, CoreDNS, local registry) and kwok's fake
     // nodes, brought up (or reused) by test/setup/node-global-setup.ts.
@@ -37,6 +37,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/node/**/*.node-spec.ts'],
       globalSetup: '<rootDir>/test/setup/node-global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/node-global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/slow-timeout.ts'],
     },
   ],
 };
