@@ -97,6 +97,7 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
     const job = jobName({ name: 'good', uid: tc.metadata.uid! }, 0);
     await waitPhase('good', 'Pending', 'JobCreated');
 
+    await cluster.startPod(ns.name, job);
     await store.putJson(bucket, progressKey('good'), {
       videoId: 'good',
       attempt: 0,

@@ -293,7 +293,8 @@ async function main(): Promise<void> {
 
     // --- teardown: delete every Transcode; the controller stops each Job, cleans up, lets go ---
     const d0 = performance.now();
-    await kube.request('DELETE', tcPath);
+    // one collection DELETE marks all N (slow for N=1000: give it time)
+    await kube.request('DELETE', tcPath, { timeoutMs: 300_000 });
     await waitFor(
       'every Transcode to be gone',
       async () =>

@@ -134,18 +134,48 @@ export class TestCluster {
     return list.items.filter((e) => e.regarding?.name === name);
   }
 
+  /** Plays the kubelet: the worker pod of the Job is running and ready. */
+  async startPod(ns: string, jobName: string): Promise<void> {
+    const pod = await this.podOf(ns, jobName);
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await this.kube.request('PATCH', `/api/v1/namespaces/${ns}/pods/${pod.metadata!.name}/status`, {
+      contentType: MERGE_PATCH,
+      body: {
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
+          containerStatuses: [
+            {
+              name: 'worker',
+              image: 'worker',
+              imageID: '',
+              ready: true,
+              started: true,
+              restartCount: 0,
+              state: { running: { startedAt: now } },
+            },
+          ],
+        },
+      },
+    });
+  }
+
+  private podOf(ns: string, jobName: string): Promise<PodWire> {
+    return waitFor(`a pod of Job ${jobName}`, async () => {
+      const pods = await this.kube.get<KubeList<PodWire>>(`/api/v1/namespaces/${ns}/pods`, {
+        labelSelector: `batch.kubernetes.io/job-name=${jobName}`,
+      });
+      return pods.items[0];
+    });
+  }
+
   /**
    * Plays the kubelet: the real Job controller created the worker pod (Pending: no nodes);
    * we report its container as terminated with `exitCode`, and the Job controller applies
    * the Job's podFailurePolicy / completion rules to it as it would on a real node.
    */
   async finishPod(ns: string, jobName: string, exitCode: number, message = ''): Promise<void> {
-    const pod = await waitFor(`a pod of Job ${jobName}`, async () => {
-      const pods = await this.kube.get<KubeList<PodWire>>(`/api/v1/namespaces/${ns}/pods`, {
-        labelSelector: `batch.kubernetes.io/job-name=${jobName}`,
-      });
-      return pods.items[0];
-    });
+    const pod = await this.podOf(ns, jobName);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     await this.kube.request('PATCH', `/api/v1/namespaces/${ns}/pods/${pod.metadata!.name}/status`, {
       contentType: MERGE_PATCH,

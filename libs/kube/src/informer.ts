@@ -25,6 +25,11 @@ export interface InformerOptions {
   pageSize?: number;
   backoff?: ExponentialBackoff<string>;
   logger?: Logger;
+  /**
+   * Trims each object before it is cached (client-go's SetTransform), e.g. dropping
+   * managedFields: the cache holds every object, so this is most of the controller's memory.
+   */
+  transform?(obj: KubeObject): KubeObject;
   /** called whenever a list-watch cycle fails (for metrics) */
   onRestart?(reason: 'gone' | 'error' | 'stalled'): void;
 }
@@ -170,7 +175,7 @@ export class Informer<T extends KubeObject> {
         limit: this.options.pageSize ?? 500,
         continue: cont,
       });
-      for (const item of page.items) fresh.set(objectKey(item), item);
+      for (const item of page.items) fresh.set(objectKey(item), this.trim(item));
       cont = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? rv;
     } while (cont);
@@ -237,7 +242,7 @@ export class Informer<T extends KubeObject> {
 
   private onEvent(line: string): void {
     const event = JSON.parse(line) as { type: string; object: T };
-    const obj = event.object;
+    const obj = event.type === 'ERROR' ? event.object : this.trim(event.object);
     if (event.type === 'ERROR') {
       const status = obj as unknown as { code?: number; reason?: string; message?: string };
       throw new KubeApiError(
@@ -259,6 +264,10 @@ export class Informer<T extends KubeObject> {
       if (old) this.emit('update', old, obj);
       else this.emit('add', obj);
     }
+  }
+
+  private trim(obj: T): T {
+    return this.options.transform ? (this.options.transform(obj) as T) : obj;
   }
 
   private emit(kind: 'add' | 'update' | 'delete', a: T, b?: T): void {

@@ -182,17 +182,20 @@ export class TranscodeReconciler {
     }
 
     const outcome = jobOutcome(job);
+    // Only a started worker can report: no storage polling for pods still waiting for a node.
+    const workerRunning = outcome === 'running' && (job.status?.ready ?? 0) > 0;
     const observation = this.observe(tc, {
       attempt,
       jobName: jobN,
       job,
       failure: outcome === 'failed' ? await this.workerFailure(namespace, jobN) : undefined,
-      progress: outcome === 'running' ? await this.readProgress(name, attempt) : undefined,
+      progress: workerRunning ? await this.readProgress(name, attempt) : undefined,
       ready: outcome === 'succeeded' ? await this.readReady(name) : undefined,
     });
     const updated = await this.writeStatus(tc, observation);
     if (isTerminal(updated.status?.phase)) return this.afterFinish(updated);
-    return { requeueAfterMs: this.settings.progressPollMs };
+    // Poll progress while the worker runs; otherwise Job events wake us up (resync as a net).
+    return workerRunning ? { requeueAfterMs: this.settings.progressPollMs } : {};
   }
 
   /** Keys of Transcodes held back by the cap (to reconsider when a slot frees). */
