@@ -293,8 +293,9 @@ async function main(): Promise<void> {
 
     // --- teardown: delete every Transcode; the controller stops each Job, cleans up, lets go ---
     const d0 = performance.now();
-    // one collection DELETE marks all N (slow for N=1000: give it time)
-    await kube.request('DELETE', tcPath, { timeoutMs: 300_000 });
+    // one DELETE per Transcode, as users would (a collection DELETE of 1000 outlives the
+    // apiserver's request timeout on this machine)
+    await pool(names, CLIENT_CONCURRENCY, (name) => kube.request('DELETE', `${tcPath}/${name}`));
     await waitFor(
       'every Transcode to be gone',
       async () =>
@@ -306,9 +307,27 @@ async function main(): Promise<void> {
       `deleting all ${N} Transcodes (running Jobs stopped, storage cleaned, finalizers released): ${((performance.now() - d0) / 1000).toFixed(1)} s\n`,
     );
   } finally {
+    for (const c of children) c.kill('SIGTERM');
+    // Whatever the controller did not finish (a failed run): release the finalizers ourselves,
+    // or the namespace would hang in Terminating.
+    const left = await listAll<TranscodeWire>(
+      kube,
+      `/apis/media.kubevod.io/v1alpha1/namespaces/${ns}/transcodes`,
+    ).catch(() => []);
+    await pool(left, CLIENT_CONCURRENCY, (t) =>
+      kube
+        .request(
+          'PATCH',
+          `/apis/media.kubevod.io/v1alpha1/namespaces/${ns}/transcodes/${t.metadata.name}`,
+          {
+            body: { metadata: { finalizers: null } },
+            contentType: 'application/merge-patch+json',
+          },
+        )
+        .catch(() => undefined),
+    );
     await kube.request('DELETE', `/api/v1/namespaces/${baseNs}`).catch(() => undefined);
     await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => undefined);
-    for (const c of children) c.kill('SIGTERM');
     kube.close();
   }
 }
