@@ -101,7 +101,8 @@ export const ControllerConfigSchema = z
     MAX_CONCURRENT_PER_NAMESPACE: env.int(0),
     /** finished Transcodes are deleted this long after completion (outputs kept); 0 = kept */
     RETENTION_SECONDS: env.int(7 * 24 * 3600),
-    RECONCILE_WORKERS: env.int(8, 1),
+    /** reconciles in flight; each waits on a few API round trips, so throughput ~ workers / latency */
+    RECONCILE_WORKERS: env.int(32, 1),
     RESYNC_SECONDS: env.int(300),
     PROGRESS_POLL_SECONDS: env.int(5, 1),
     WATCH_TIMEOUT_SECONDS: env.int(300, 1),
