@@ -3,7 +3,15 @@
  * controllers of kube-controller-manager) and real MinIO. No kubelet: the tests report the
  * worker pod's exit the way a kubelet would (pods/status) and put the worker's records in MinIO.
  */
-import { objectKeys, progressKey, validateTranscodeSpec, WORKER_EXIT } from '@kubevod/contracts';
+import {
+  objectKeys,
+  progressKey,
+  RETRY_ANNOTATION,
+  RETRY_HANDLED_ANNOTATION,
+  validateTranscodeSpec,
+  WORKER_EXIT,
+} from '@kubevod/contracts';
+import { MERGE_PATCH } from '@kubevod/kube';
 import {
   ensureCrd,
   readyRecord,
@@ -158,6 +166,31 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
       (await cluster.events(ns.name, 'missing')).find((e) => e.reason === 'SourceNotFound'),
     );
     expect(events.type).toBe('Warning');
+  });
+
+  it('retries a Failed Transcode when the retry annotation is bumped: a new attempt, a new Job', async () => {
+    await waitPhase('missing', 'Failed', 'SourceNotFound');
+    await cluster.kube.request(
+      'PATCH',
+      `/apis/media.kubevod.io/v1alpha1/namespaces/${ns.name}/transcodes/missing`,
+      {
+        body: { metadata: { annotations: { [RETRY_ANNOTATION]: '1' } } },
+        contentType: MERGE_PATCH,
+      },
+    );
+    const retried = await waitPhase('missing', 'Pending', 'JobCreated');
+    expect(retried.attempt).toBe(1);
+    expect(retried.conditions?.find((c) => c.type === 'Failed')).toBeUndefined();
+    const tc = await cluster.getTranscode(ns.name, 'missing');
+    expect(tc?.metadata.annotations?.[RETRY_HANDLED_ANNOTATION]).toBe('1');
+    const names = (await cluster.jobs(ns.name))
+      .map((j) => j.metadata?.name)
+      .filter((n) => n?.startsWith('missing-'))
+      .sort();
+    expect(names).toEqual(
+      [jobName({ name: 'missing', uid: tc!.metadata.uid! }, 0), retried.jobName].sort(),
+    );
+    expect(retried.jobName).toBe(jobName({ name: 'missing', uid: tc!.metadata.uid! }, 1));
   });
 
   it('on delete while encoding: stops the Job, removes the outputs, lets go', async () => {

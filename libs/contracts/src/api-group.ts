@@ -11,3 +11,8 @@ export const TRANSCODE_CRD_NAME = `${TRANSCODE_PLURAL}.${TRANSCODE_GROUP}`;
 
 /** Longest Transcode name: the Job name `<name>-<8 hex>-<attempt>` must stay within 63 characters. */
 export const TRANSCODE_NAME_MAX = 48;
+
+/** Bumped (a counter) by `POST /v1/videos/:id/retry`: the controller starts a new attempt of a Failed Transcode. */
+export const RETRY_ANNOTATION = `${TRANSCODE_GROUP}/retry`;
+/** The retry request the controller last acted on (written by the controller). */
+export const RETRY_HANDLED_ANNOTATION = `${TRANSCODE_GROUP}/retry-handled`;

@@ -1,3 +1,4 @@
+import { RETRY_ANNOTATION } from '@kubevod/contracts';
 import {
   TRANSCODE_API_VERSION,
   TRANSCODE_KIND,
@@ -16,7 +17,7 @@ export const ANNOTATIONS = {
   sourceBytes: 'media.kubevod.io/source-bytes',
   mediaKind: 'media.kubevod.io/sniffed-container',
   /** bumped by POST /v1/videos/:id/retry; the controller starts a new attempt when it changes */
-  retry: 'media.kubevod.io/retry',
+  retry: RETRY_ANNOTATION,
 } as const;
 
 export const IDEMPOTENCY_LABEL = 'media.kubevod.io/idempotency-key';

@@ -8,6 +8,8 @@ import {
   type ReadyRecord,
   type TranscodeSpec,
   type TranscodeStatus,
+  RETRY_ANNOTATION,
+  RETRY_HANDLED_ANNOTATION,
 } from '@kubevod/contracts';
 import {
   isConflict,
@@ -128,7 +130,8 @@ export class TranscodeReconciler {
         await this.transcodes.setFinalizers(tc, [...(tc.metadata.finalizers ?? []), FINALIZER]),
       );
     }
-    if (isTerminal(tc.status?.phase)) return this.afterFinish(tc);
+    if (tc.status?.phase === 'Failed' && retryRequested(tc)) tc = await this.startRetry(tc);
+    else if (isTerminal(tc.status?.phase)) return this.afterFinish(tc);
 
     const validation = validateTranscodeSpec(tc.spec);
     const problems = validation.ok
@@ -196,6 +199,27 @@ export class TranscodeReconciler {
     if (isTerminal(updated.status?.phase)) return this.afterFinish(updated);
     // Poll progress while the worker runs; otherwise Job events wake us up (resync as a net).
     return workerRunning ? { requeueAfterMs: this.settings.progressPollMs } : {};
+  }
+
+  /**
+   * A retry of a Failed Transcode (the API bumps RETRY_ANNOTATION): record that this request was
+   * handled, then go back to Pending with the next attempt, whose Job has a new deterministic name.
+   */
+  private async startRetry(tc: TranscodeWire): Promise<TranscodeWire> {
+    const requested = tc.metadata.annotations?.[RETRY_ANNOTATION] ?? '';
+    tc = this.remember(
+      tc,
+      await this.transcodes.setAnnotations(tc, { [RETRY_HANDLED_ANNOTATION]: requested }),
+    );
+    const attempt = (tc.status?.attempt ?? 0) + 1;
+    this.events.record(
+      tc,
+      'Normal',
+      'Retry',
+      'Retry',
+      `Retry requested: starting attempt ${attempt}`,
+    );
+    return this.writeStatus(tc, this.observe(tc, { attempt, waiting: 'Queued' }));
   }
 
   /** Keys of Transcodes held back by the cap (to reconsider when a slot frees). */
@@ -549,4 +573,9 @@ export class TranscodeReconciler {
     }
     return {};
   }
+}
+
+function retryRequested(tc: TranscodeWire): boolean {
+  const requested = tc.metadata.annotations?.[RETRY_ANNOTATION];
+  return !!requested && requested !== tc.metadata.annotations?.[RETRY_HANDLED_ANNOTATION];
 }
