@@ -42,7 +42,7 @@ step() { # NAME FUNCTION: run one numbered, timed step
   _step_n=$((_step_n + 1))
   printf '\n\033[1m[%d/%d] %s\033[0m\n' "$_step_n" "$STEPS_TOTAL" "$name" >&2
   "$2"
-  TIMINGS+=("$(printf '%-34s %5ss' "$name" $((SECONDS - t0)))")
+  TIMINGS+=("$(printf '%-40s %5ss' "$name" $((SECONDS - t0)))")
   printf '    done in %ss (total %ss)\n' $((SECONDS - t0)) $((SECONDS - _t_start)) >&2
 }
 
@@ -71,8 +71,12 @@ step_cluster() {
         echo local-started >"$STACK_STATE/cluster"
       fi
     fi
-    bash "$ROOT/test/cluster/cluster.sh" build node
-    bash "$ROOT/test/cluster/cluster.sh" up node
+    if bash "$ROOT/test/cluster/cluster.sh" status node >/dev/null 2>&1; then
+      log "the local node tier is up: reused"
+    else
+      bash "$ROOT/test/cluster/cluster.sh" build node
+      bash "$ROOT/test/cluster/cluster.sh" up node
+    fi
     eval "$(bash "$ROOT/test/cluster/cluster.sh" env node)"
     export KUBECONFIG
     REGISTRY=${KUBEVOD_REGISTRY:-$LOCAL_REGISTRY}
