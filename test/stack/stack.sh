@@ -282,6 +282,12 @@ down() {
   KUBECTL=$(kubectl_bin)
   HELM=$(tool_bin helm); [ -x "$HELM" ] || HELM=$TOOLS_DIR/bin/helm
   if cluster_answers; then
+    # Transcodes first, while the controller still runs: their finalizer cleans up storage, and
+    # without a controller it would hold the namespace in Terminating for good.
+    if kc get crd transcodes.media.kubevod.io >/dev/null 2>&1 && kc get namespace "$NS" >/dev/null 2>&1; then
+      log "deleting the Transcodes in $NS"
+      kc -n "$NS" delete transcodes --all --wait --timeout=180s >&2 || log "some Transcodes were not deleted in time"
+    fi
     log "uninstalling $RELEASE from $NS"
     "$HELM" uninstall "$RELEASE" --namespace "$NS" --wait --timeout 3m >&2 2>/dev/null || log "release $RELEASE not installed"
     kc delete namespace "$NS" --ignore-not-found --wait=false >/dev/null
