@@ -39,5 +39,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/setup/node-global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/setup/slow-timeout.ts'],
     },
+    // The whole product on the full node: images, the chart behind Traefik, real players.
+    // test/e2e/setup.ts brings the local stack up (npm run stack without the sample upload).
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/e2e/setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/timeout.ts'],
+    },
   ],
 };

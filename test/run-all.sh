@@ -6,6 +6,7 @@
 #                and real MinIO, brought up by test/setup/global-setup.ts (or reused from KUBECONFIG / S3_ENDPOINT)
 #   node         jest project "node": a real node (containerd, kubelet, kube-proxy, CoreDNS, local registry)
 #                and kwok's fake nodes, brought up by test/setup/node-global-setup.ts (not in the default list yet)
+#   e2e          jest project "e2e": the local stack (images, chart, Traefik) and real players (TIERS=e2e; not default)
 # TIERS="static unit" limits the run. Ends with one "tests: N passed, N failed, N skipped" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ summary() {
 
 run_jest() { # PROJECT
   local rc=0
-  npm run -s jest -- --selectProjects "$1" --ci --json --outputFile="$RESULTS/$1.json" || rc=$?
+  npm run -s jest -- --selectProjects "$1" --ci ${RUN_IN_BAND:+--runInBand} --json --outputFile="$RESULTS/$1.json" || rc=$?
   [ -s "$RESULTS/$1.json" ] || { echo "jest wrote no results for $1"; exit 1; }
   if [ $rc -ne 0 ]; then summary; exit $rc; fi
 }
@@ -51,6 +52,9 @@ for tier in $TIERS; do
       step "node-tier binaries and kwok (Go module proxy; cached by version)"
       bash test/cluster/cluster.sh build node; bash test/cluster/cluster.sh build kwok
       step "node tests (real node, local registry, CoreDNS, kwok fake nodes)"; run_jest node ;;
+    e2e)
+      step "end to end (local stack: images, chart, Traefik, real players)"
+      RUN_IN_BAND=1 run_jest e2e ;;
     *) echo "unknown tier $tier"; exit 2 ;;
   esac
 done

@@ -296,7 +296,8 @@ oci_archive_from_dir() {
 }
 
 # image_present NAME: is NAME in containerd's k8s.io namespace?
-image_present() { ctr_ -n k8s.io images ls -q 2>/dev/null | grep -qxF "$1"; }
+# (no `grep -q` in the pipe: under pipefail its early exit fails `ctr` with SIGPIPE on long lists)
+image_present() { ctr_ -n k8s.io images ls -q 2>/dev/null | grep -xF "$1" >/dev/null; }
 
 # image_import NAME TAR: import into the k8s.io namespace (the one the CRI plugin uses), unpacked for overlayfs.
 image_import() {

@@ -204,7 +204,7 @@ describe('api against a real apiserver and MinIO', () => {
       labels: { team: 'blue' },
       priority: 0,
       deletionPolicy: 'Delete',
-      sourceDeletionPolicy: 'Retain',
+      sourceDeletionPolicy: 'Delete',
     });
     // the source object is the client's bytes, under a key the server chose
     expect(await sha256Object(objectKeys.source(id))).toBe(sha256File(smallMp4));

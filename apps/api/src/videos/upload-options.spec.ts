@@ -25,7 +25,7 @@ describe('upload options', () => {
       ladder: { profile: 'default' },
       priority: 0,
       deletionPolicy: 'Delete',
-      sourceDeletionPolicy: 'Retain',
+      sourceDeletionPolicy: 'Delete',
     });
   });
 
@@ -46,7 +46,7 @@ describe('upload options', () => {
       labels: { team: 'blue', env: 'prod', tier: 'gold' },
       priority: -5,
       deletionPolicy: 'Delete',
-      sourceDeletionPolicy: 'Retain',
+      sourceDeletionPolicy: 'Delete',
     });
   });
 

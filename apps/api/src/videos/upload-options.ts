@@ -120,7 +120,8 @@ export function buildTranscodeSpec(
   options: UploadOptions,
   source: { bucket: string; key: string },
 ): TranscodeSpec {
-  const validation = validateTranscodeSpec({ ...options, source });
+  // The API stored the source itself: it goes with the video unless the caller says otherwise.
+  const validation = validateTranscodeSpec({ sourceDeletionPolicy: 'Delete', ...options, source });
   const errors: FieldError[] = validation.ok ? [] : [...validation.errors];
   const renditions = options.ladder?.renditions;
   if (Array.isArray(renditions)) {
