@@ -5,14 +5,14 @@
 #   integration  jest project "integration": a real kube-apiserver (+ controller-manager, scheduler)
 #                and real MinIO, brought up by test/setup/global-setup.ts (or reused from KUBECONFIG / S3_ENDPOINT)
 #   node         jest project "node": a real node (containerd, kubelet, kube-proxy, CoreDNS, local registry)
-#                and kwok's fake nodes, brought up by test/setup/node-global-setup.ts (not in the default list yet)
+#                and kwok's fake nodes, brought up by test/setup/node-global-setup.ts
 #   e2e          jest project "e2e": the local stack (images, chart, Traefik) and real players (TIERS=e2e; not default)
 # TIERS="static unit" limits the run. Ends with one "tests: N passed, N failed, N skipped" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node -e 'if (+process.versions.node.split(".")[0] < 24) { console.error("run through npm test (Node 24), not " + process.version); process.exit(1) }'
 
-TIERS=${TIERS:-static unit integration}
+TIERS=${TIERS:-static unit integration node}
 RESULTS=$(mktemp -d)
 trap 'rm -rf "$RESULTS"' EXIT
 t0=$SECONDS
