@@ -84,10 +84,19 @@ describe('Informer on a real kube-apiserver', () => {
     );
     inf.start();
     await inf.waitForSync();
-    // Pretend we slept through compaction: resume from a version etcd no longer has.
-    (inf as unknown as { resourceVersion: string }).resourceVersion = '1';
-    inf.interruptWatch();
+    // Pretend we slept through compaction: resume from a version etcd no longer has. An event
+    // already in flight on the old watch can overwrite the planted version before the restart,
+    // so plant it again until the apiserver answers 410.
+    const expire = () => {
+      (inf as unknown as { resourceVersion: string }).resourceVersion = '1';
+      inf.interruptWatch();
+    };
+    expire();
     await put('while-gone', 'x');
+    for (let i = 0; i < 40 && !restarts.includes('gone'); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      if (!restarts.includes('gone')) expire();
+    }
     await until('a relist after 410', () => restarts.includes('gone'));
     await until('the missed object', () => inf.get(`${ns.name}/while-gone`) !== undefined);
     expect(inf.hasSynced()).toBe(true);
