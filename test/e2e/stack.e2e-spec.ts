@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, type LaunchedChromium } from '../browser/chromium';
+import { watchPage, type PlayerState } from '../browser/watch-page';
 import { kubectl } from '../support/kubectl';
 import {
   api,
@@ -49,43 +50,17 @@ async function play(id: string, userAgent: string) {
   return res;
 }
 
-interface PlayerState {
-  player: string;
-  format: string;
-  currentTime: number;
-  error: string | null;
-}
-
 let chromium: LaunchedChromium | undefined;
 async function watch(id: string, query: string): Promise<{ state: PlayerState; failed: string[] }> {
   chromium ??= await launchChromium();
-  const page = await chromium.context.newPage();
-  const failed: string[] = [];
-  page.on('pageerror', (e) => failed.push(`pageerror: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
-  });
-  try {
-    // *.localhost is loopback to Chromium: the page, manifests and segments all come through Traefik.
-    const res = await page.goto(`${stack.playbackUrl}/watch/${id}?${query}`);
-    expect(res?.status()).toBe(200);
-    await page
-      .waitForFunction(
-        () => {
-          const p = (globalThis as unknown as { __player?: PlayerState }).__player;
-          return !!p && (p.error !== null || p.currentTime > 3);
-        },
-        undefined,
-        { timeout: 90_000, polling: 250 },
-      )
-      .catch(() => undefined);
-    const state = await page.evaluate(
-      () => (globalThis as unknown as { __player: PlayerState }).__player,
-    );
-    return { state, failed };
-  } finally {
-    await page.close();
-  }
+  // *.localhost is loopback to Chromium: the page, manifests and segments all come through Traefik.
+  const { status, state, failed } = await watchPage(
+    chromium.context,
+    `${stack.playbackUrl}/watch/${id}?${query}`,
+    90_000,
+  );
+  expect(status).toBe(200);
+  return { state, failed };
 }
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { createPlaybackApp } from '../../apps/playback/src/app';
 import { PlaybackConfigSchema } from '../../apps/playback/src/config';
 import { publishWithWorker } from '../../apps/playback/test/worker-publisher';
 import { launchChromium, type LaunchedChromium } from '../browser/chromium';
+import { watchPage, type PlayerState } from '../browser/watch-page';
 
 /**
  * The player page in headless Chromium: each player plays the HLS or DASH output published by
@@ -48,42 +49,15 @@ afterAll(async () => {
   await store.client.removeBucket(bucket).catch(() => undefined);
 });
 
-interface PlayerState {
-  player: string;
-  format: string;
-  currentTime: number;
-  playing: boolean;
-  error: string | null;
-}
-
 async function watch(query: string): Promise<PlayerState> {
-  const page = await chromium.context.newPage();
-  const failed: string[] = [];
-  page.on('pageerror', (e) => failed.push(`pageerror: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
-  });
-  try {
-    const res = await page.goto(`${url}/watch/${VIDEO}?${query}`);
-    expect(res?.status()).toBe(200);
-    await page
-      .waitForFunction(
-        () => {
-          const p = (globalThis as unknown as { __player?: PlayerState }).__player;
-          return !!p && (p.error !== null || p.currentTime > 3);
-        },
-        undefined,
-        { timeout: 60_000, polling: 250 },
-      )
-      .catch(() => undefined);
-    const state = await page.evaluate(
-      () => (globalThis as unknown as { __player: PlayerState }).__player,
-    );
-    expect({ query, failed }).toEqual({ query, failed: [] });
-    return state;
-  } finally {
-    await page.close();
-  }
+  const { status, state, failed } = await watchPage(
+    chromium.context,
+    `${url}/watch/${VIDEO}?${query}`,
+    60_000,
+  );
+  expect(status).toBe(200);
+  expect({ query, failed }).toEqual({ query, failed: [] });
+  return state;
 }
 
 describe('the player page in headless Chromium', () => {
