@@ -28,10 +28,11 @@ import { loadConfig } from '@kubevod/runtime';
 import { minioClientFrom } from '@kubevod/storage';
 import { createApiApp } from '../../apps/api/src/app';
 import { ApiConfigSchema } from '../../apps/api/src/config';
-import { freePort, waitFor } from '../../apps/api/support/free-port';
+import { waitFor } from '../../apps/api/support/free-port';
 import { makeMediaLikeFile, makeSmallMp4, sha256File } from '../../apps/api/support/media-fixture';
 import { startThrowawayMinio, type ThrowawayMinio } from '../../apps/api/support/throwaway-minio';
 import { freshNamespace } from '../setup/namespace';
+import { deadEndpoint } from '../support/dead-endpoint';
 import { boot, expectOperationalEndpoints, type BootedApp } from '../support/http-boot';
 import { installCrd } from '../support/kubectl';
 
@@ -627,12 +628,13 @@ describe('api against a real apiserver and MinIO', () => {
 
   describe('when a dependency is down', () => {
     it('answers 503 KubernetesUnavailable and removes the stored source when the Transcode cannot be created', async () => {
+      const apiserver = await deadEndpoint();
       const kubeconfig = join(dir, 'dead-kubeconfig');
       writeFileSync(
         kubeconfig,
         `apiVersion: v1
 kind: Config
-clusters: [{ name: dead, cluster: { server: "http://127.0.0.1:${await freePort()}" } }]
+clusters: [{ name: dead, cluster: { server: "${apiserver.url}" } }]
 users: [{ name: dead, user: {} }]
 contexts: [{ name: dead, context: { cluster: dead, user: dead } }]
 current-context: dead
@@ -656,6 +658,7 @@ current-context: dead
         expect(await incompleteUploads(s3, isolated)).toEqual([]);
       } finally {
         await broken.close();
+        await apiserver.close();
       }
     });
 

@@ -5,12 +5,12 @@ import { MinioObjectStore, StorageConfigSchema } from '@kubevod/storage';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createPlaybackApp } from '../../apps/playback/src/app';
 import { PlaybackConfigSchema } from '../../apps/playback/src/config';
 import { encodeFixture, publishDir } from '../../apps/playback/test/fixture-publisher';
+import { deadEndpoint, type DeadEndpoint } from '../support/dead-endpoint';
 import { expectOperationalEndpoints, type BootedApp } from '../support/http-boot';
 
 /** Playback against a real MinIO (S3_* from the integration global setup). */
@@ -48,18 +48,11 @@ async function start(env: Record<string, string>): Promise<Running> {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 const running: Running[] = [];
+const afterAllClose: DeadEndpoint[] = [];
 afterAll(async () => {
   await Promise.all(running.map((r) => r.app.close()));
+  await Promise.all(afterAllClose.map((d) => d.close()));
   await store.removePrefix(bucket, 'videos/').catch(() => undefined);
   await store.removePrefix(bucket, 'sources/').catch(() => undefined);
   await store.removePrefix(bucket, 'progress/').catch(() => undefined);
@@ -339,7 +332,9 @@ describe('redirect mode', () => {
 
 describe('storage outage', () => {
   it('is not ready and answers 503 StorageUnavailable', async () => {
-    const down = await start({ S3_ENDPOINT: `http://127.0.0.1:${await freePort()}` });
+    const storage = await deadEndpoint();
+    afterAllClose.push(storage);
+    const down = await start({ S3_ENDPOINT: storage.url });
     running.push(down);
     expect((await down.get('/healthz')).status).toBe(200);
     expect((await down.get('/readyz')).status).toBe(503);
