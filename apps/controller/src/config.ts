@@ -85,6 +85,8 @@ export const ControllerConfigSchema = z
       (v) => v ?? undefined,
     ),
     WORKER_PRIORITY_CLASS: optional(),
+    /** JSON object: extra annotations of the worker pods (e.g. a mesh opt-out; tests: kwok's stage delays) */
+    WORKER_POD_ANNOTATIONS: json(z.record(z.string(), z.string()), '{}'),
     JOB_ACTIVE_DEADLINE_SECONDS: env.int(3600, 1),
     JOB_BACKOFF_LIMIT: env.int(2),
     JOB_TTL_SECONDS_AFTER_FINISHED: env.int(3600),

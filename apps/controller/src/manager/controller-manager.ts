@@ -70,6 +70,7 @@ export function jobTemplateFrom(config: ControllerConfig): JobTemplate {
     tolerations: config.WORKER_TOLERATIONS,
     affinity: config.WORKER_AFFINITY,
     priorityClassName: config.WORKER_PRIORITY_CLASS,
+    podAnnotations: config.WORKER_POD_ANNOTATIONS,
     activeDeadlineSeconds: config.JOB_ACTIVE_DEADLINE_SECONDS,
     backoffLimit: config.JOB_BACKOFF_LIMIT,
     ttlSecondsAfterFinished: config.JOB_TTL_SECONDS_AFTER_FINISHED,

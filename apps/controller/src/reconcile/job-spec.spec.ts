@@ -202,6 +202,14 @@ describe('buildJob', () => {
     expect(pod.containers[0].command).toEqual(['node', 'worker.js']);
     expect('args' in pod.containers[0]).toBe(false);
     expect(job.metadata!.labels!['app.kubernetes.io/managed-by']).toBe('kubevod-controller');
+    expect('annotations' in job.spec!.template.metadata!).toBe(false);
+  });
+
+  it('puts the configured pod annotations on the pod template only', () => {
+    const annotated: JobTemplate = { ...template, podAnnotations: { 'example.com/a': '1' } };
+    const job = buildJob({ name: 'x', namespace: 'n', uid, spec }, 0, annotated);
+    expect(job.spec!.template.metadata!.annotations).toEqual({ 'example.com/a': '1' });
+    expect(job.metadata!.annotations).toBeUndefined();
   });
 
   it('derives the Job name from name, uid and attempt', () => {

@@ -23,6 +23,8 @@ export interface JobTemplate {
   tolerations: V1Toleration[];
   affinity?: Record<string, unknown>;
   priorityClassName?: string;
+  /** extra annotations of the pod template (none: the key is left out) */
+  podAnnotations?: Record<string, string>;
   activeDeadlineSeconds: number;
   backoffLimit: number;
   ttlSecondsAfterFinished: number;
@@ -140,7 +142,12 @@ export function buildJob(owner: JobOwner, attempt: number, template: JobTemplate
         ],
       },
       template: {
-        metadata: { labels },
+        metadata: {
+          labels,
+          ...(Object.keys(template.podAnnotations ?? {}).length
+            ? { annotations: { ...template.podAnnotations } }
+            : {}),
+        },
         spec: {
           restartPolicy: 'Never',
           // The worker handles untrusted media and needs no Kubernetes access at all.

@@ -165,6 +165,37 @@ describe('statusFromObservation', () => {
     });
   });
 
+  it('Job gone (TTL) but the ready record exists: Succeeded from the record, completed when published', () => {
+    const previous = statusFromObservation({
+      ...base,
+      now: new Date(T0),
+      job: job({ startTime: T0, active: 1, ready: 1 }),
+    });
+    const msg = 'published 1 renditions (hls, dash); its Job was already removed';
+    expect(statusFromObservation({ ...base, previous, ready })).toEqual({
+      phase: 'Succeeded',
+      observedGeneration: 2,
+      attempt: 0,
+      jobName: 'intro-abcd1234-0',
+      startTime: T0,
+      completionTime: '2026-11-22T10:04:00.000Z',
+      progress: { percent: 100, updatedAt: '2026-11-22T10:04:00.000Z' },
+      source: ready.source,
+      outputs: {
+        bucket: 'kubevod',
+        prefix: 'videos/intro/',
+        manifests: ready.manifests,
+        readyRecord: 'videos/intro/ready.json',
+        renditions: ready.renditions,
+      },
+      renditionCount: 1,
+      conditions: [
+        cond('Ready', 'True', 'Succeeded', msg),
+        cond('Progressing', 'False', 'Succeeded', msg),
+      ],
+    });
+  });
+
   it('Job complete WITHOUT a ready record is a failure, not a success', () => {
     const s = statusFromObservation({
       ...base,

@@ -33,7 +33,10 @@ export interface Observation {
   failure?: WorkerFailure;
   /** the worker's progress record of THIS attempt */
   progress?: ProgressRecord;
-  /** the ready record (read once the Job succeeded) */
+  /**
+   * the ready record: read once the Job succeeded, or when the recorded Job is gone (removed
+   * by its TTL while the controller was away): then the record alone says Succeeded
+   */
   ready?: ReadyRecord;
   /** the controller deleted the Job because the Transcode is going away */
   cancelled?: boolean;
@@ -93,6 +96,13 @@ function verdict(o: Observation): Verdict {
   }
   if (o.cancelled) {
     return { phase: 'Failed', reason: 'Cancelled', message: 'the Transcode is being deleted' };
+  }
+  if (!o.job && o.ready) {
+    return {
+      phase: 'Succeeded',
+      reason: 'Succeeded',
+      message: `published ${o.ready.renditions.length} renditions (${o.ready.formats.join(', ')}); its Job was already removed`,
+    };
   }
   if (!o.job) {
     return o.waiting === 'ConcurrencyLimited'
@@ -159,12 +169,15 @@ export function statusFromObservation(o: Observation): TranscodeStatus {
     observedGeneration: gen,
     attempt: o.attempt,
   };
-  if (o.job && o.jobName) status.jobName = o.jobName;
+  if ((o.job || o.ready) && o.jobName) status.jobName = o.jobName;
   const startTime = o.job?.status?.startTime ?? prev.startTime;
   if (startTime) status.startTime = startTime;
   if (terminal) {
     status.completionTime =
-      prev.completionTime ?? o.job?.status?.completionTime ?? o.now.toISOString();
+      prev.completionTime ??
+      o.job?.status?.completionTime ??
+      (o.job ? undefined : o.ready?.publishedAt) ??
+      o.now.toISOString();
   }
 
   if (v.phase === 'Succeeded' && o.ready) {

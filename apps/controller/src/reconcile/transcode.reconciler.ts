@@ -155,6 +155,16 @@ export class TranscodeReconciler {
       // We recorded this Job, the cache does not have it: a lagging cache, or it was deleted.
       job = await this.jobs.get(namespace, jobN);
       if (!job) {
+        // A finished Job removed by its TTL while we were away: the ready record still says
+        // whether this attempt published. A failed attempt leaves no trace: a new one starts.
+        const ready = await this.readyOf(tc);
+        if (ready) {
+          const updated = await this.writeStatus(
+            tc,
+            this.observe(tc, { attempt, jobName: jobN, ready }),
+          );
+          return this.afterFinish(updated);
+        }
         attempt++;
         lost = jobN;
         jobN = jobName(this.ids(tc), attempt);
@@ -380,6 +390,18 @@ export class TranscodeReconciler {
       this.logger.debug({ video: name, err: String(err) }, 'progress not read');
       return undefined;
     }
+  }
+
+  /**
+   * The ready record of this Transcode, if it published one: videos are keyed by name, so a
+   * record published before this Transcode existed belongs to an earlier one of the same name.
+   */
+  private async readyOf(tc: TranscodeWire): Promise<ReadyRecord | undefined> {
+    const ready = await this.readReady(tc.metadata.name!);
+    const created = Date.parse(String(tc.metadata.creationTimestamp ?? ''));
+    if (!ready || Number.isNaN(created)) return undefined;
+    // creationTimestamp has whole seconds: compare at that precision.
+    return Date.parse(ready.publishedAt) >= created ? ready : undefined;
   }
 
   /** The ready record decides success, so storage errors here are real errors (retried). */
