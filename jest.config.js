@@ -46,6 +46,7 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/e2e/setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/e2e/timeout.ts'],
     },
   ],

@@ -21,6 +21,7 @@ import {
   waitForPhase,
   type Created,
 } from './support/stack';
+import { describeE2e } from './support/tier';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubevod-e2e-'));
 const IPHONE =
@@ -68,7 +69,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('a video through the whole stack', () => {
+describeE2e('a video through the whole stack', () => {
   let id = '';
 
   beforeAll(async () => {
@@ -158,7 +159,7 @@ describe('a video through the whole stack', () => {
   }, 240_000);
 });
 
-describe('other inputs', () => {
+describeE2e('other inputs', () => {
   it('an mp3 upload becomes audio-only HLS that plays', async () => {
     const file = ffmpeg(
       ['-f', 'lavfi', '-i', 'sine=frequency=330:duration=8', '-c:a', 'libmp3lame', '-b:a', '128k'],
@@ -211,7 +212,7 @@ describe('other inputs', () => {
   }, 660_000);
 });
 
-describe('a controller crash mid-transcode', () => {
+describeE2e('a controller crash mid-transcode', () => {
   it('still completes the transcode once, with one Job', async () => {
     // Long enough to be mid-encode when the leader dies: 40 s of 720p on the node's 2 cores.
     const file = ffmpeg(
