@@ -28,6 +28,7 @@ import { loadConfig } from '@kubevod/runtime';
 import { minioClientFrom } from '@kubevod/storage';
 import { createApiApp } from '../../apps/api/src/app';
 import { ApiConfigSchema } from '../../apps/api/src/config';
+import { TusUploadsService } from '../../apps/api/src/uploads/tus-uploads.service';
 import { waitFor } from '../../apps/api/support/free-port';
 import { makeMediaLikeFile, makeSmallMp4, sha256File } from '../../apps/api/support/media-fixture';
 import { startThrowawayMinio, type ThrowawayMinio } from '../../apps/api/support/throwaway-minio';
@@ -623,6 +624,59 @@ describe('api against a real apiserver and MinIO', () => {
       expect(await objectKeysIn(s3, bucket)).toEqual(before);
       expect(await incompleteUploads(s3, bucket)).toEqual([]);
       expect((await listTranscodes()).length).toBe(transcodes);
+    });
+
+    it('loads tus on the first tus request only; the sweep removes expired uploads without it', async () => {
+      const isolated = `kubevod-api-${randomBytes(4).toString('hex')}`;
+      await s3.makeBucket(isolated);
+      const app = await createApiApp(
+        loadConfig(ApiConfigSchema, {
+          LOG_LEVEL: process.env.API_TEST_LOG_LEVEL ?? 'silent',
+          KUBECONFIG: process.env.KUBECONFIG,
+          TRANSCODE_NAMESPACE: ns.name,
+          API_KEYS: KEY,
+          TUS_EXPIRY_HOURS: '24',
+          ...s3Env(),
+          S3_BUCKET: isolated,
+        }),
+      );
+      const booted = await boot(app);
+      const service = app.get(TusUploadsService);
+      try {
+        // A tus upload abandoned by its client: the multipart upload and the store's .info.
+        const key = objectKeys.source('abandoned-upload');
+        await s3.initiateNewMultipartUpload(isolated, key, {});
+        await s3.putObject(isolated, `${key}.info`, Buffer.from('{}'));
+
+        expect(await service.sweep()).toBe(0); // not yet expired
+        expect(await incompleteUploads(s3, isolated)).toEqual([key]);
+        expect(await service.sweep(Date.now() + 25 * 3600_000)).toBe(1);
+        expect(await incompleteUploads(s3, isolated)).toEqual([]);
+        expect(await objectKeysIn(s3, isolated)).toEqual([]);
+        expect(service.loaded).toBe(false);
+
+        const unauthenticated = await fetch(`${booted.url}/v1/uploads`, { method: 'POST' });
+        expect(unauthenticated.status).toBe(401);
+        expect(service.loaded).toBe(false);
+
+        const created = await fetch(`${booted.url}/v1/uploads`, {
+          method: 'POST',
+          headers: { ...AUTH, 'tus-resumable': '1.0.0', 'upload-length': '1000' },
+        });
+        expect(created.status).toBe(201);
+        expect(service.loaded).toBe(true);
+        const id = created.headers.get('location')!.split('/').pop()!;
+        const removed = await fetch(`${booted.url}/v1/uploads/${id}`, {
+          method: 'DELETE',
+          headers: { ...AUTH, 'tus-resumable': '1.0.0' },
+        });
+        expect(removed.status).toBe(204);
+        expect(await incompleteUploads(s3, isolated)).toEqual([]);
+      } finally {
+        await booted.close();
+        await s3.removeObjects(isolated, await objectKeysIn(s3, isolated));
+        await s3.removeBucket(isolated);
+      }
     });
   });
 

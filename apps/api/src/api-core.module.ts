@@ -7,7 +7,7 @@ import type { ApiKeyVerifier } from './auth/api-keys';
 import type { ApiConfig } from './config';
 import { ApiMetrics } from './operations/api-metrics';
 import { API_CONFIG, API_KEY_VERIFIER, LOGGER, OBJECT_STORE } from './tokens';
-import { kubeConfigFrom, TranscodesRepository } from './videos/transcodes.repository';
+import { TranscodesRepository } from './videos/transcodes.repository';
 
 /** The API's configuration, logger, adapters and metrics, visible to every module (health checks too). */
 @Global()
@@ -21,7 +21,7 @@ export class ApiCoreModule {
       {
         provide: TranscodesRepository,
         useFactory: () =>
-          new TranscodesRepository(kubeConfigFrom(config.KUBECONFIG), config.TRANSCODE_NAMESPACE),
+          TranscodesRepository.connect(config.KUBECONFIG, config.TRANSCODE_NAMESPACE),
       },
       { provide: API_KEY_VERIFIER, useValue: verifier },
       {

@@ -8,7 +8,7 @@ import { boot } from '../../../test/support/http-boot';
 import { createApiApp } from './app';
 import { ApiConfigSchema } from './config';
 
-/** A loopback port nothing listens on (client-node rejects "bad ports" such as 1). */
+/** A loopback port nothing listens on (a closed ephemeral port, not a "bad port" such as 1). */
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,6 +1,6 @@
 import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { StorageUnavailableError } from '@kubevod/storage';
-import { KubernetesUnavailableError } from '../videos/transcodes.repository';
+import { KubernetesUnavailableError } from '../videos/transcode-errors';
 import { ApiError } from './api-error';
 import { toApiError } from './to-api-error';
 

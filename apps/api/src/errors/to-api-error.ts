@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { StorageUnavailableError } from '@kubevod/storage';
-import { KubernetesUnavailableError } from '../videos/transcodes.repository';
+import { KubernetesUnavailableError } from '../videos/transcode-errors';
 import { ApiError, type ApiErrorReason } from './api-error';
 
 /** Reasons for errors raised by the framework (routing, body parsing) rather than by our code. */

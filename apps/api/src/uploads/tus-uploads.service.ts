@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { S3Store } from '@tus/s3-store';
-import { EVENTS, Server, type Upload } from '@tus/server';
-import type { ObjectStore } from '@kubevod/storage';
+import type { Server, Upload } from '@tus/server';
+import type { MinioObjectStore } from '@kubevod/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiKeyVerifier } from '../auth/api-keys';
@@ -15,6 +14,8 @@ import { newVideoId } from '../videos/video-id';
 import { tusIdFor, tusIdFromUrlSegment, tusSidecarKeys, videoIdOfTusId } from './tus-keys';
 import { tooLarge } from './upload-guard';
 import { UploadsService } from './uploads.service';
+import { expiredUploads } from './stale-uploads';
+import { StaleUploadsRepository } from './stale-uploads.repository';
 
 export const TUS_PATH = '/v1/uploads';
 const MiB = 1024 * 1024;
@@ -50,26 +51,56 @@ const fieldsOf = (upload: Upload): Record<string, string[]> =>
   );
 
 /**
+ * The tus modules, required on the first tus request rather than at start-up: @tus/s3-store
+ * pulls in the AWS SDK, and the two cost ~12 MiB of resident memory that an API serving only
+ * multipart uploads never needs (apps/api/bench/README.md).
+ */
+function loadTus() {
+  /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose, see above */
+  return {
+    server: require('@tus/server') as typeof import('@tus/server'),
+    s3Store: require('@tus/s3-store') as typeof import('@tus/s3-store'),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/**
  * Resumable uploads (tus 1.0) under /v1/uploads, stored by @tus/s3-store straight at the video's
  * source key. The Transcode is created when the last byte arrives; a finished upload that is
  * refused (not media, bad options, Transcode not created) is removed with its bookkeeping.
- * Unfinished uploads expire after TUS_EXPIRY_HOURS and are swept.
+ * Unfinished uploads expire after TUS_EXPIRY_HOURS and are swept (without loading tus).
  */
 @Injectable()
 export class TusUploadsService implements OnModuleDestroy {
-  readonly server: Server;
-  private readonly store: S3Store;
+  private tus?: Server;
+  private readonly staleUploads: StaleUploadsRepository;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(OBJECT_STORE) private readonly objects: ObjectStore,
+    @Inject(OBJECT_STORE) private readonly objects: MinioObjectStore,
     @Inject(UploadsService) private readonly uploads: UploadsService,
     @Inject(API_KEY_VERIFIER) private readonly verifier: ApiKeyVerifier,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.store = new S3Store({
+    this.staleUploads = new StaleUploadsRepository(objects.client, config.S3_BUCKET);
+  }
+
+  /** True once a tus request has loaded the tus modules. */
+  get loaded(): boolean {
+    return this.tus !== undefined;
+  }
+
+  private get server(): Server {
+    this.tus ??= this.createServer();
+    return this.tus;
+  }
+
+  private createServer(): Server {
+    const { server: tus, s3Store } = loadTus();
+    const config = this.config;
+    const store = new s3Store.S3Store({
       partSize: config.TUS_PART_SIZE_MIB * MiB,
       expirationPeriodInMilliseconds: config.TUS_EXPIRY_HOURS * 3600_000,
       s3ClientConfig: {
@@ -83,9 +114,9 @@ export class TusUploadsService implements OnModuleDestroy {
         responseChecksumValidation: 'WHEN_REQUIRED',
       },
     });
-    this.server = new Server({
+    const server = new tus.Server({
       path: TUS_PATH,
-      datastore: this.store,
+      datastore: store,
       maxSize: config.MAX_UPLOAD_BYTES,
       respectForwardedHeaders: true,
       exposedHeaders: ['Video-Id', 'Video-Status-Url'],
@@ -97,10 +128,9 @@ export class TusUploadsService implements OnModuleDestroy {
       onResponseError: (_req, err) => this.toTusError(err),
       // locker: the default in-memory one; see apps/api/README.md for several replicas.
     });
-    this.server.on(
-      EVENTS.POST_FINISH,
-      (_req, _res, upload) => void this.dropBookkeeping(upload.id),
-    );
+    server.on(tus.EVENTS.POST_FINISH, (_req, _res, upload) => void this.dropBookkeeping(upload.id));
+    this.logger.info('loaded the tus modules');
+    return server;
   }
 
   /** Mounts the tus routes on fastify; the body is left to tus (no fastify body parsing). */
@@ -137,14 +167,28 @@ export class TusUploadsService implements OnModuleDestroy {
     if (this.sweeper) clearInterval(this.sweeper);
   }
 
-  /** Removes unfinished uploads past their expiry (and any other stale multipart upload in the bucket). */
-  async sweep(): Promise<number> {
+  /**
+   * Removes unfinished uploads past their expiry with their `.info`/`.part` objects (and aborts
+   * any other stale multipart upload in the bucket): what @tus/s3-store's deleteExpired does,
+   * through the minio client, so the sweep alone does not load tus. `now` is for tests.
+   */
+  async sweep(now = Date.now()): Promise<number> {
     try {
-      const removed = await this.server.cleanUpExpiredUploads();
-      if (removed > 0) this.logger.info({ removed }, 'removed expired tus uploads');
-      return removed;
+      const expired = expiredUploads(
+        await this.staleUploads.list(),
+        now,
+        this.config.TUS_EXPIRY_HOURS * 3600_000,
+      );
+      for (const upload of expired) {
+        await this.dropBookkeeping(upload.key);
+        await this.staleUploads.abort(upload);
+      }
+      if (expired.length > 0) {
+        this.logger.info({ removed: expired.length }, 'removed expired multipart uploads');
+      }
+      return expired.length;
     } catch (err) {
-      this.logger.warn({ err }, 'failed to sweep expired tus uploads');
+      this.logger.warn({ err }, 'failed to sweep expired multipart uploads');
       return 0;
     }
   }
