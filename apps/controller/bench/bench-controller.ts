@@ -5,6 +5,12 @@
  *   npm run bench:controller            # N=1000
  *   BENCH_N=200 npm run bench:controller
  *
+ * kwok mode (default when kwok's high-cpu fake nodes are Ready; BENCH_KWOK=0 turns it off): the
+ * controller is configured for the high-cpu pool, the real kube-scheduler places the N pods on
+ * kwok's fake nodes, kwok runs them for a few seconds and completes them (exit 0); the script puts
+ * every ready record first (as the worker would), and also times until all N are Succeeded and
+ * checks every pod ran on a high-cpu node.
+ *
  * Needs the local control plane (bash test/cluster/cluster.sh up controlplane) or KUBECONFIG;
  * S3: S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY, or the pinned MinIO binary is started here.
  * The controller runs as its own process from the compiled build (nest build controller), as in
@@ -20,19 +26,63 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient, loadKubeConfig, type KubeList } from '@kubevod/kube';
 import { MinioObjectStore } from '@kubevod/storage';
-import { TranscodeSpecSchema } from '@kubevod/contracts';
+import { objectKeys, TranscodeSpecSchema } from '@kubevod/contracts';
 import { loadConfig } from '@kubevod/runtime';
 import { ControllerConfigSchema } from '../src/config';
 import { jobTemplateFrom } from '../src/manager/controller-manager';
 import { buildJob, jobName } from '../src/reconcile/job-spec';
 import type { JobWire, TranscodeWire } from '../src/reconcile/wire';
 import { freePort } from '../test/process';
-import { REPO_ROOT, ensureCrd, waitFor } from '../test/fixtures';
+import { REPO_ROOT, ensureCrd, readyRecord, waitFor } from '../test/fixtures';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const CLIENT_CONCURRENCY = Number(process.env.BENCH_CLIENT_CONCURRENCY ?? 32);
 const TARGET_SECONDS = 60;
 const TARGET_RSS_MB = 200;
+const POOL = 'kubevod.io/pool';
+
+/**
+ * Worker placement on kwok's high-cpu pool: small requests so that the pool's pod slots
+ * (5 nodes x 110 pods), not CPU, bound how many run at once; the fake nodes declare no
+ * ephemeral-storage, so none is requested; kwok holds each pod Running 5-10 s.
+ */
+const KWOK_ENV = {
+  WORKER_NODE_SELECTOR: JSON.stringify({ [POOL]: 'high-cpu' }),
+  WORKER_TOLERATIONS: JSON.stringify([
+    { key: POOL, operator: 'Equal', value: 'high-cpu', effect: 'NoSchedule' },
+    { key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' },
+  ]),
+  WORKER_CPU_REQUEST: '50m',
+  WORKER_MEMORY_REQUEST: '64Mi',
+  WORKER_EPHEMERAL_STORAGE_REQUEST: '0',
+  WORKER_POD_ANNOTATIONS: JSON.stringify({
+    'pod-complete.stage.kwok.x-k8s.io/delay': '5s',
+    'pod-complete.stage.kwok.x-k8s.io/jitter-delay': '10s',
+  }),
+};
+
+interface NodeWire {
+  metadata: { name: string; labels?: Record<string, string> };
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+/** Ready high-cpu fake nodes (name -> pool of every node, for the placement check), or none. */
+async function kwokPools(kube: KubeClient): Promise<Map<string, string> | undefined> {
+  if (process.env.BENCH_KWOK === '0') return undefined;
+  const nodes = await listAll<NodeWire>(kube, '/api/v1/nodes');
+  const ready = nodes.filter(
+    (n) =>
+      n.metadata.labels?.['kubevod.io/fake-node'] === 'true' &&
+      n.metadata.labels?.[POOL] === 'high-cpu' &&
+      n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+  );
+  if (!ready.length) {
+    if (process.env.BENCH_KWOK === '1')
+      throw new Error('BENCH_KWOK=1 but no Ready high-cpu kwok node');
+    return undefined;
+  }
+  return new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels?.[POOL] ?? '']));
+}
 
 const log = (msg: string) => process.stderr.write(`[bench:controller] ${msg}\n`);
 
@@ -128,6 +178,9 @@ async function main(): Promise<void> {
   try {
     await ensureS3(children);
     ensureCrd();
+    const pools = await kwokPools(kube);
+    const kwokEnv = pools ? KWOK_ENV : {};
+    log(pools ? 'kwok mode: pods run on the high-cpu fake nodes' : 'no kwok: pods stay Pending');
     const main = join(REPO_ROOT, 'dist/apps/controller/apps/controller/src/main.js');
     if (!existsSync(main) || process.env.BENCH_BUILD !== '0') {
       log('building the controller (nest build controller)');
@@ -136,13 +189,22 @@ async function main(): Promise<void> {
     for (const name of [ns, baseNs]) {
       await kube.request('POST', '/api/v1/namespaces', { body: { metadata: { name } } });
     }
-    await MinioObjectStore.fromConfig({
+    const store = MinioObjectStore.fromConfig({
       S3_ENDPOINT: process.env.S3_ENDPOINT!,
       S3_ACCESS_KEY: process.env.S3_ACCESS_KEY!,
       S3_SECRET_KEY: process.env.S3_SECRET_KEY!,
       S3_REGION: process.env.S3_REGION ?? 'us-east-1',
       S3_BUCKET: bucket,
-    }).ensureBucket(bucket);
+    });
+    await store.ensureBucket(bucket);
+    const names = Array.from({ length: N }, (_, i) => `bench-${String(i).padStart(5, '0')}`);
+    if (pools) {
+      // kwok runs nothing: the ready records the workers would write last, put beforehand
+      await pool(names, CLIENT_CONCURRENCY, (name) =>
+        store.putJson(bucket, objectKeys.ready(name), readyRecord(name, bucket)),
+      );
+      log(`${N} ready records put`);
+    }
 
     const port = await freePort();
     const ctl = spawn(process.execPath, [main], {
@@ -159,6 +221,7 @@ async function main(): Promise<void> {
         POD_NAME: 'bench-controller',
         S3_BUCKET: bucket,
         RETENTION_SECONDS: '0',
+        ...kwokEnv,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -175,7 +238,6 @@ async function main(): Promise<void> {
     log(`controller ready (pid ${ctl.pid}), idle RSS ${idle.rssMb.toFixed(0)} MB`);
 
     // --- the burst ---
-    const names = Array.from({ length: N }, (_, i) => `bench-${String(i).padStart(5, '0')}`);
     const tcPath = `/apis/media.kubevod.io/v1alpha1/namespaces/${ns}/transcodes`;
     let peakRss = idle.rssMb;
     const sampler = setInterval(() => {
@@ -218,8 +280,10 @@ async function main(): Promise<void> {
           return (
             jobNames.has(expected) &&
             t.status?.jobName === expected &&
-            t.status.phase === 'Pending' &&
-            ready?.reason === 'JobCreated' &&
+            ((t.status.phase === 'Pending' && ready?.reason === 'JobCreated') ||
+              (pools &&
+                ((t.status.phase === 'Running' && ready?.reason === 'Encoding') ||
+                  (t.status.phase === 'Succeeded' && ready?.reason === 'Succeeded')))) &&
             t.status.observedGeneration === t.metadata.generation &&
             t.metadata.finalizers?.includes('media.kubevod.io/cleanup')
           );
@@ -240,6 +304,50 @@ async function main(): Promise<void> {
       600_000,
       500,
     );
+    let succeededAt = 0;
+    if (pools) {
+      await waitFor(
+        `all ${N} Succeeded`,
+        async () => {
+          const tcs = await listAll<TranscodeWire>(kube, tcPath);
+          const now = (performance.now() - t0) / 1000;
+          const done = tcs.filter((t) => t.status?.phase === 'Succeeded').length;
+          const failed = tcs.filter((t) => t.status?.phase === 'Failed');
+          if (failed.length)
+            throw new Error(
+              `${failed[0].metadata.name} Failed: ${JSON.stringify(failed[0].status)}`,
+            );
+          if (now - lastReport > 5) {
+            lastReport = now;
+            log(
+              `t=${now.toFixed(0)} s: ${done}/${N} Succeeded, RSS ${procStatus(ctl.pid!).rssMb.toFixed(0)} MB`,
+            );
+          }
+          if (done < N) return undefined;
+          succeededAt = now;
+          return true;
+        },
+        900_000,
+        1000,
+      );
+      const [jobs, pods] = await Promise.all([
+        listAll<JobWire>(kube, `/apis/batch/v1/namespaces/${ns}/jobs`),
+        listAll<{ spec?: { nodeName?: string }; status?: { phase?: string } }>(
+          kube,
+          `/api/v1/namespaces/${ns}/pods`,
+        ),
+      ]);
+      const complete = jobs.filter((j) =>
+        j.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True'),
+      ).length;
+      const misplaced = pods.filter((p) => pools.get(p.spec?.nodeName ?? '') !== 'high-cpu');
+      if (jobs.length !== N || complete !== N || pods.length !== N || misplaced.length) {
+        throw new Error(
+          `expected ${N} Complete Jobs with one pod each on high-cpu nodes: ${jobs.length} Jobs, ${complete} Complete, ${pods.length} pods, ${misplaced.length} not on a high-cpu node`,
+        );
+      }
+      log(`${N} Jobs Complete, ${N} pods, all ran on high-cpu fake nodes`);
+    }
     clearInterval(sampler);
     const after = procStatus(ctl.pid!);
     peakRss = Math.max(peakRss, after.rssMb);
@@ -248,8 +356,9 @@ async function main(): Promise<void> {
       Number(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+-]+)`, 'm').exec(metrics)?.[1] ?? NaN);
 
     // --- baseline: the same N Jobs created straight at the apiserver, same concurrency ---
+    // same placement as the controller's Jobs (kwok mode: their pods run on the fake pool too)
     const template = jobTemplateFrom(
-      loadConfig(ControllerConfigSchema, { ...process.env, S3_BUCKET: bucket }),
+      loadConfig(ControllerConfigSchema, { ...process.env, S3_BUCKET: bucket, ...kwokEnv }),
     );
     const spec = TranscodeSpecSchema.parse({ source: { bucket, key: 'sources/x/source' } });
     const b0 = performance.now();
@@ -269,6 +378,16 @@ async function main(): Promise<void> {
         '-',
       ],
       [`all ${N} statuses correct (s)`, statusAt.toFixed(1), '-', `< ${TARGET_SECONDS}`],
+      ...(pools
+        ? [
+            [
+              `all ${N} Succeeded (s; pods run 5-10 s, <= 550 at once)`,
+              succeededAt.toFixed(1),
+              '-',
+              '-',
+            ] as [string, string, string, string],
+          ]
+        : []),
       [
         'peak RSS (MB, sampled 10/s)',
         peakRss.toFixed(0),
@@ -283,7 +402,7 @@ async function main(): Promise<void> {
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
     process.stdout.write(
       [
-        `controller benchmark: N=${N}, client concurrency ${CLIENT_CONCURRENCY}, Transcode creation took ${createdS.toFixed(1)} s`,
+        `controller benchmark (${pools ? 'kwok: pods scheduled, run and complete' : 'no kwok: pods stay Pending'}): N=${N}, client concurrency ${CLIENT_CONCURRENCY}, Transcode creation took ${createdS.toFixed(1)} s`,
         line(rows[0]),
         `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`,
         ...rows.slice(1).map(line),
