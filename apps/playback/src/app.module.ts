@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { HealthModule, MetricsModule, type ReadinessCheck } from '@kubevod/runtime';
+import { HealthModule, type ReadinessCheck } from '@kubevod/runtime';
 import type { ObjectStore } from '@kubevod/storage';
 import type { Logger } from 'pino';
 import { PLAYBACK_CONFIG, PLAYBACK_LOGGER } from './app.tokens';
@@ -8,10 +8,12 @@ import type { PlaybackConfig } from './config';
 import { OriginController } from './controllers/origin.controller';
 import { PlayController } from './controllers/play.controller';
 import { PlaybackErrorFilter } from './controllers/playback-error.filter';
+import { PlaybackMetricsModule } from './metrics.module';
 import { WatchController } from './controllers/watch.controller';
 import { PlayerAssetsRepository } from './repositories/player-assets.repository';
 import { VideoStorageRepository } from './repositories/video-storage.repository';
 import { OriginService } from './services/origin.service';
+import { HotPlayAnswersService } from './services/hot-play-answers.service';
 import { PlayService } from './services/play.service';
 import { PlaybackMetrics } from './services/playback.metrics';
 import { PublishedVideosService } from './services/published-videos.service';
@@ -40,12 +42,17 @@ class PlaybackCoreModule {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: PlaybackConfig, logger: Logger, store: ObjectStore): DynamicModule {
+  static forRoot(
+    config: PlaybackConfig,
+    logger: Logger,
+    store: ObjectStore,
+    clusterWorker = false,
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         PlaybackCoreModule.forRoot(config, logger, store),
-        MetricsModule.forRoot('playback'),
+        PlaybackMetricsModule.forRoot(clusterWorker),
         HealthModule.forRoot({
           useFactory: (storage: VideoStorageRepository): ReadinessCheck[] => [
             { name: 'storage', check: () => storage.ping() },
@@ -60,6 +67,10 @@ export class AppModule {
         PublishedVideosService,
         PlayService,
         OriginService,
+        {
+          provide: HotPlayAnswersService,
+          useValue: new HotPlayAnswersService(config.CACHE_MAX_ENTRIES),
+        },
         { provide: PlayerAssetsRepository, useValue: new PlayerAssetsRepository() },
         { provide: APP_FILTER, useClass: PlaybackErrorFilter },
       ],

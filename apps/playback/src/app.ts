@@ -1,15 +1,22 @@
-import { createHttpApp, createLogger } from '@kubevod/runtime';
+import { createLogger, PinoNestLogger } from '@kubevod/runtime';
 import { MinioObjectStore, type ObjectStore } from '@kubevod/storage';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyServerFactoryHandler } from 'fastify';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
 import type { PlaybackConfig } from './config';
 import { PlayController } from './controllers/play.controller';
+import { PlayFastLane } from './controllers/play-fast-lane';
+import { corsHeaders } from './core/play-response';
+import { HotPlayAnswersService } from './services/hot-play-answers.service';
 import { PlaybackMetrics } from './services/playback.metrics';
 
 export interface PlaybackAppOptions {
   /** the store to read from; MinIO/S3 from the config by default */
   store?: ObjectStore;
+  /** a node:cluster worker: /metrics answers for the whole cluster (asks the primary) */
+  clusterWorker?: boolean;
 }
 
 export async function createPlaybackApp(
@@ -18,16 +25,37 @@ export async function createPlaybackApp(
 ): Promise<NestFastifyApplication> {
   const logger = createLogger('playback', config.LOG_LEVEL);
   const store = options.store ?? MinioObjectStore.fromConfig(config);
-  const app = await createHttpApp(AppModule.forRoot(config, logger, store) as never, { logger });
+
+  // Node's server hands each request to the fast lane first, then to fastify. (This is
+  // createHttpApp from @kubevod/runtime plus fastify's documented serverFactory.)
+  const lane: { fast?: PlayFastLane } = {}; // set once the app's services exist
+  const adapter = new FastifyAdapter({
+    trustProxy: true,
+    serverFactory: (toFastify: FastifyServerFactoryHandler, opts: Record<string, unknown>) => {
+      const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+        if (lane.fast === undefined || !lane.fast.serve(req, res)) toFastify(req, res);
+      });
+      // what fastify sets on a server it creates itself
+      server.keepAliveTimeout = Number(opts.keepAliveTimeout ?? 72_000);
+      server.requestTimeout = Number(opts.requestTimeout ?? 0);
+      server.setTimeout(Number(opts.connectionTimeout ?? 0));
+      return server;
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, logger, store, options.clusterWorker),
+    adapter,
+    { logger: new PinoNestLogger(logger), bufferLogs: false },
+  );
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   const metrics = app.get(PlaybackMetrics);
   app.get(PlayController).register(fastify);
+  lane.fast = new PlayFastLane(app.get(HotPlayAnswersService), metrics);
 
   // CORS on everything a player fetches (/v1/...), errors included, so players see the reason.
-  const cors = {
-    'access-control-allow-origin': config.CORS_ALLOW_ORIGIN,
-    'access-control-expose-headers': 'Content-Length, Content-Range, Accept-Ranges, ETag',
-  };
+  const cors = corsHeaders(config.CORS_ALLOW_ORIGIN);
   fastify.addHook('onRequest', (req, reply, done) => {
     if (req.url.startsWith('/v1/')) reply.headers(cors);
     done();

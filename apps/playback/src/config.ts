@@ -1,6 +1,8 @@
 import { env } from '@kubevod/runtime';
 import { StorageConfigSchema } from '@kubevod/storage';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { workerCount } from './core/worker-count';
 
 /** Configuration of the playback, read from the environment at start-up. */
 export const PlaybackConfigSchema = StorageConfigSchema.extend({
@@ -23,5 +25,20 @@ export const PlaybackConfigSchema = StorageConfigSchema.extend({
   /** not-found answers are kept shorter so a freshly published video appears quickly */
   CACHE_NEGATIVE_TTL_MS: env.int(1000),
   CACHE_MAX_ENTRIES: env.int(10_000, 1),
+  /**
+   * processes serving requests (node:cluster): 1 in Kubernetes, where replicas and the HPA
+   * scale; `auto` = one per available core, for a single machine
+   */
+  PLAYBACK_WORKERS: z
+    .string()
+    .default('1')
+    .transform((value, ctx) => {
+      const n = workerCount(value, availableParallelism());
+      if (n === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be auto or a whole number from 1 to 256' });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 export type PlaybackConfig = z.infer<typeof PlaybackConfigSchema>;

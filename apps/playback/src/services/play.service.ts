@@ -6,6 +6,7 @@ import { decideFormat, type FormatDecision } from '../core/client-format';
 import { filterMpd, rebaseMpd } from '../core/dash-mpd';
 import { filterHlsMaster, rebaseHlsPlaylist } from '../core/hls-playlist';
 import { PlaybackError } from '../core/playback-error';
+import { buildPlayResponse, type PlayResponse } from '../core/play-response';
 import { filterKey, parseResolutionFilter, type ResolutionFilter } from '../core/resolution-filter';
 import { assertVideoId } from '../core/safe-path';
 import { VideoStorageRepository } from '../repositories/video-storage.repository';
@@ -24,9 +25,21 @@ export interface PlayRequest {
   query: { format?: unknown; min_resolution?: unknown; max_resolution?: unknown };
 }
 
-export type PlayAnswer =
-  | { kind: 'redirect'; location: string; format: OutputFormat }
-  | { kind: 'manifest'; body: Buffer; etag: string; format: OutputFormat };
+/** The ready response, what chose it, and until when it may be served again without a lookup. */
+export interface PlayAnswer {
+  response: PlayResponse;
+  selection: PlaySelection;
+  /** the cached video's expiry (epoch ms): the answer must not outlive it */
+  expiresAt: number;
+}
+
+/** The labels of kubevod_playback_selections_total. */
+export interface PlaySelection {
+  format: OutputFormat;
+  platform: FormatDecision['platform'];
+  via: FormatDecision['via'];
+  answer: 'redirect' | 'manifest';
+}
 
 export const MANIFEST_TYPES: Record<OutputFormat, string> = {
   hls: 'application/vnd.apple.mpegurl',
@@ -62,55 +75,57 @@ export class PlayService {
     const format = publishedFormat(video, decision);
     const path = video.manifests[format] as string;
 
-    let answer: PlayAnswer;
-    if (this.config.PLAYBACK_MODE === 'redirect' && !filter) {
-      const location = await this.videos.memo(video, `location:${format}`, () =>
-        this.storageUrl(objectKeys.output(video.id, path)),
-      );
-      answer = { kind: 'redirect', location, format };
-    } else {
-      const rendered = await this.render(video, format, path, filter);
-      answer = { kind: 'manifest', body: rendered.body, etag: rendered.etag, format };
-    }
-    this.metrics.selections.inc({
+    const redirect = this.config.PLAYBACK_MODE === 'redirect' && !filter;
+    // one response per (video, format, filter); the mode is fixed per process
+    const response = await this.videos.memo(
+      video,
+      `response:${format}:${filterKey(filter)}`,
+      async () => {
+        if (redirect) {
+          const location = await this.storageUrl(objectKeys.output(video.id, path));
+          return buildPlayResponse({ kind: 'redirect', location }, this.config.CORS_ALLOW_ORIGIN);
+        }
+        const rendered = await this.render(video, format, path, filter);
+        return buildPlayResponse(
+          { kind: 'manifest', ...rendered, contentType: MANIFEST_TYPES[format] },
+          this.config.CORS_ALLOW_ORIGIN,
+        );
+      },
+    );
+    const selection: PlaySelection = {
       format,
       platform: decision.platform,
       via: decision.via,
-      answer: answer.kind,
-    });
-    return answer;
+      answer: redirect ? 'redirect' : 'manifest',
+    };
+    this.metrics.selections.inc(selection);
+    return { response, selection, expiresAt: video.expiresAt };
   }
 
   /** The manifest, filtered and rebased so its relative URLs resolve from /v1/play/:id. */
-  private render(
+  private async render(
     video: PublishedVideo,
     format: OutputFormat,
     path: string,
     filter: ResolutionFilter | undefined,
   ): Promise<MemoBody> {
-    return this.videos.memo(video, `play:${format}:${filterKey(filter)}`, async () => {
-      const raw = await this.videos.memo(video, `raw:${path}`, () =>
-        this.storage.readBytes(objectKeys.output(video.id, path)),
-      );
-      if (!raw) {
-        throw new PlaybackError(
-          404,
-          'NotFound',
-          `the ${format} manifest of ${video.id} is missing`,
-        );
-      }
-      const base = this.baseUrl(video.id) + dirOf(path);
-      let text = raw.toString('utf8');
-      if (format === 'hls') {
-        if (filter) text = filterHlsMaster(text, filter);
-        text = rebaseHlsPlaylist(text, base);
-      } else {
-        if (filter) text = filterMpd(text, filter);
-        text = rebaseMpd(text, base);
-      }
-      const body = Buffer.from(text);
-      return { body, etag: etagOf(body) };
-    });
+    const raw = await this.videos.memo(video, `raw:${path}`, () =>
+      this.storage.readBytes(objectKeys.output(video.id, path)),
+    );
+    if (!raw) {
+      throw new PlaybackError(404, 'NotFound', `the ${format} manifest of ${video.id} is missing`);
+    }
+    const base = this.baseUrl(video.id) + dirOf(path);
+    let text = raw.toString('utf8');
+    if (format === 'hls') {
+      if (filter) text = filterHlsMaster(text, filter);
+      text = rebaseHlsPlaylist(text, base);
+    } else {
+      if (filter) text = filterMpd(text, filter);
+      text = rebaseMpd(text, base);
+    }
+    const body = Buffer.from(text);
+    return { body, etag: etagOf(body) };
   }
 
   /**

@@ -35,6 +35,8 @@ export interface PublishedVideo {
   manifests: Partial<Record<OutputFormat, string>>;
   files: Map<string, PublishedFile>;
   memo: Map<string, Promise<unknown>>;
+  /** when this lookup leaves the cache (epoch ms); answers derived from it must not outlive it */
+  expiresAt: number;
 }
 
 export type Lookup =
@@ -117,7 +119,8 @@ export class PublishedVideosService {
     const record = await this.storage.readReadyRecord(id);
     let lookup: Lookup;
     if (record) {
-      lookup = { found: true, video: toPublished(id, record) };
+      const expiresAt = Date.now() + this.config.CACHE_TTL_MS;
+      lookup = { found: true, video: toPublished(id, record, expiresAt) };
       this.cache.set(id, lookup, this.config.CACHE_TTL_MS);
     } else {
       const processing = await this.storage.isProcessing(id);
@@ -132,7 +135,7 @@ export class PublishedVideosService {
   }
 }
 
-function toPublished(id: string, record: ReadyRecord): PublishedVideo {
+function toPublished(id: string, record: ReadyRecord, expiresAt: number): PublishedVideo {
   const manifests: Partial<Record<OutputFormat, string>> = {};
   for (const format of OUTPUT_FORMATS) {
     const key = record.manifests[format];
@@ -144,5 +147,5 @@ function toPublished(id: string, record: ReadyRecord): PublishedVideo {
     const rel = relativeToPrefix(id, f.key);
     if (rel) files.set(rel, { bytes: f.bytes, etag: `"${f.sha256}"` });
   }
-  return { id, record, manifests, files, memo: new Map() };
+  return { id, record, manifests, files, memo: new Map(), expiresAt };
 }
