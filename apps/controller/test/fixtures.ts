@@ -96,6 +96,11 @@ export class TestCluster {
     return new TestCluster(await KubeClient.create(loadKubeConfig()));
   }
 
+  /** Another apiserver than $KUBECONFIG's (e.g. a test's private one). */
+  static async connectTo(kubeconfig: string): Promise<TestCluster> {
+    return new TestCluster(await KubeClient.create(loadKubeConfig({ KUBECONFIG: kubeconfig })));
+  }
+
   close(): void {
     this.kube.close();
   }
