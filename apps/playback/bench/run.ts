@@ -1,6 +1,7 @@
 /**
  * npm run bench:playback — manifest selection under bounded loopback load, side by side:
- * playback runs compiled (`nest build playback`), one process per mode:
+ * playback runs compiled (`nest build playback`), as the image runs it, in each mode both as
+ * recommended on one machine (PLAYBACK_WORKERS=auto: one process per core) and as one process:
  *   playback origin mode   GET /v1/play/:id  (HLS master served from memory)
  *   playback redirect mode GET /v1/play/:id  (302 to the public manifest URL)
  *   Go http.FileServer     GET /master.m3u8  (the original project's server, + CORS header)
@@ -30,12 +31,18 @@ const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
 const VIDEO = 'bench-video';
 
+const WORKERS = process.env.BENCH_PLAYBACK_WORKERS ?? 'auto';
 const children: ChildProcess[] = [];
-function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+function start(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  stdout: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
   const child = spawn(cmd, args, {
     cwd: REPO,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -46,6 +53,12 @@ function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildP
   return child;
 }
 let stopping = false;
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  return exited;
+}
 function stopAll(): void {
   stopping = true;
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
@@ -192,32 +205,50 @@ async function main(): Promise<void> {
   await publishDir(store, bucket, VIDEO, dir);
   const manifestBytes = (await readFile(path.join(dir, 'master.m3u8'))).length;
 
-  // playback: origin and redirect mode, as the service runs (main.ts), one process each
-  const appEnv = { ...s3, S3_BUCKET: bucket, LOG_LEVEL: 'warn' };
-  const originPort = await freePort();
-  const redirectPort = await freePort();
+  // playback: origin and redirect mode, as the service runs (main.ts); started per target so
+  // the idle ones take no memory or timer ticks while another is measured
+  const appEnv = { ...s3, S3_BUCKET: bucket, LOG_LEVEL: 'info' }; // start-up lines only
   // the compiled service, as the image runs it (tsx emits no decorator metadata for Nest)
   console.error('building playback (nest build playback)...');
   await run(path.join(REPO, 'node_modules/.bin/nest'), ['build', 'playback']);
-  const nodeArgs = [path.join(REPO, 'dist/apps/playback/apps/playback/src/main.js')];
-  const origin = start(process.execPath, nodeArgs, {
-    ...appEnv,
-    PORT: String(originPort),
-    PLAYBACK_MODE: 'origin',
-  });
-  const redirect = start(process.execPath, nodeArgs, {
-    ...appEnv,
-    PORT: String(redirectPort),
-    PLAYBACK_MODE: 'redirect',
-    PUBLIC_BASE_URL: 'https://cdn.example.test/kubevod',
-  });
-  const originUrl = `http://127.0.0.1:${originPort}/v1/play/${VIDEO}`;
-  const redirectUrl = `http://127.0.0.1:${redirectPort}/v1/play/${VIDEO}`;
-  const o = await waitFor(originUrl, { 'user-agent': IPHONE });
-  const r = await waitFor(redirectUrl, { 'user-agent': IPHONE });
-  if (o.status !== 200 || r.status !== 302) {
-    throw new Error(`playback answered ${o.status} (origin) / ${r.status} (redirect)`);
-  }
+  const main = path.join(REPO, 'dist/apps/playback/apps/playback/src/main.js');
+  const playback = async (mode: 'origin' | 'redirect', workers: string) => {
+    const port = await freePort();
+    const child = start(
+      process.execPath,
+      [main],
+      {
+        ...appEnv,
+        PORT: String(port),
+        PLAYBACK_MODE: mode,
+        PLAYBACK_WORKERS: workers,
+        ...(mode === 'redirect' ? { PUBLIC_BASE_URL: 'https://cdn.example.test/kubevod' } : {}),
+      },
+      'pipe',
+    );
+    // measured only once every worker listens: a worker still starting would be measured too
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        if (
+          out.includes(workers === '1' ? 'playback started listening' : 'every worker is listening')
+        ) {
+          child.stdout!.off('data', onData);
+          child.stdout!.resume();
+          resolve();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`playback exited ${code} while starting`)));
+    });
+    const url = `http://127.0.0.1:${port}/v1/play/${VIDEO}`;
+    const res = await waitFor(url, { 'user-agent': IPHONE });
+    if (res.status !== (mode === 'origin' ? 200 : 302)) {
+      throw new Error(`playback (${mode}) answered ${res.status}`);
+    }
+    return { url, pid: child.pid!, stop: () => stop(child) };
+  };
 
   // Go http.FileServer, built once into the cache
   await mkdir(CACHE, { recursive: true });
@@ -261,14 +292,21 @@ http {
   await waitFor(nginxUrl);
 
   console.error(`load: wrk -t1 -c${CONNECTIONS} -d${SECONDS}s --latency (after a 2 s warm-up)`);
-  const results = [
-    await load('playback origin (200, manifest)', originUrl, origin.pid!, true),
-    await load('playback redirect (302)', redirectUrl, redirect.pid!, true),
-    await load('Go http.FileServer (200)', goUrl, goServer.pid!),
-    await load('nginx (200)', nginxUrl, nginx.pid!),
-  ];
+  const results: Result[] = [];
+  const workers = WORKERS === '1' ? ['1'] : [WORKERS, '1'];
+  for (const mode of ['origin', 'redirect'] as const) {
+    for (const w of workers) {
+      const p = await playback(mode, w);
+      const answer = mode === 'origin' ? '200, manifest' : '302';
+      const procs = w === '1' ? '1 process' : `PLAYBACK_WORKERS=${w}`;
+      results.push(await load(`playback ${mode} (${answer}), ${procs}`, p.url, p.pid, true));
+      await p.stop();
+    }
+  }
+  results.push(await load('Go http.FileServer (200)', goUrl, goServer.pid!));
+  results.push(await load('nginx (200)', nginxUrl, nginx.pid!));
 
-  const go = results[2].rps;
+  const go = results.find((x) => x.target.startsWith('Go '))!.rps;
   const nproc = (await run('nproc', [])).trim();
   console.log(
     `\n${new Date().toISOString()} · ${nproc} cores · manifest ${manifestBytes} B · ${CONNECTIONS} connections · ${SECONDS} s each · wrk -t1\n`,
@@ -282,11 +320,13 @@ http {
       `| ${x.target} | ${x.rps.toFixed(0)} | ${(x.rps / go).toFixed(2)}× | ${x.p50} | ${x.p99} | ${x.cpuUsPerReq.toFixed(0)} | ${x.bad} | ${x.errors || '-'} |`,
     );
   }
-  const targets = results.slice(0, 2).map((x) => ({
-    target: x.target,
-    atLeastGo: x.rps >= go,
-    p99Under10ms: toMs(x.p99) < 10,
-  }));
+  const targets = results
+    .filter((x) => x.target.startsWith('playback'))
+    .map((x) => ({
+      target: x.target,
+      atLeastGo: x.rps >= go,
+      p99Under10ms: toMs(x.p99) < 10,
+    }));
   console.log('\ntargets (req/s >= Go file server, p99 < 10 ms):');
   for (const t of targets) {
     console.log(

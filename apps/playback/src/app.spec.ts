@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '@kubevod/runtime';
+import { availableParallelism } from 'node:os';
 import { boot, expectOperationalEndpoints } from '../../../test/support/http-boot';
 import { createPlaybackApp } from './app';
 import { PlaybackConfigSchema } from './config';
@@ -33,13 +34,25 @@ describe('playback app', () => {
     ).toThrow(/PLAYBACK_MODE: /);
   });
 
-  it('defaults to origin mode, CORS for any origin and a 5 s cache', () => {
+  it('defaults to origin mode, CORS for any origin, a 5 s cache and one process', () => {
     expect(loadConfig(PlaybackConfigSchema, TEST_STORAGE_ENV)).toMatchObject({
       PLAYBACK_MODE: 'origin',
       CORS_ALLOW_ORIGIN: '*',
       CACHE_TTL_MS: 5000,
       CACHE_NEGATIVE_TTL_MS: 1000,
       S3_BUCKET: 'kubevod',
+      PLAYBACK_WORKERS: 1,
     });
+  });
+
+  it('reads PLAYBACK_WORKERS: auto is one per available core', () => {
+    const workers = (value: string) =>
+      loadConfig(PlaybackConfigSchema, { ...TEST_STORAGE_ENV, PLAYBACK_WORKERS: value })
+        .PLAYBACK_WORKERS;
+    expect(workers('auto')).toBe(availableParallelism());
+    expect(workers('3')).toBe(3);
+    expect(() => workers('0')).toThrow(
+      'invalid configuration: PLAYBACK_WORKERS: must be auto or a whole number from 1 to 256',
+    );
   });
 });

@@ -38,6 +38,10 @@ export function runPrimary(workers: number, logger: Logger): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
+  let listening = 0;
+  cluster.on('listening', () => {
+    if (++listening === workers) logger.info({ workers }, 'every worker is listening');
+  });
   for (let i = 0; i < workers; i++) fork();
   logger.info({ workers }, 'started the workers');
 }
