@@ -245,6 +245,56 @@ describe('origin mode', () => {
     expect((await o.get('/v1/play/late-video')).status).toBe(200);
   });
 
+  it('answers a repeated request from the fast lane, byte for byte as the first time', async () => {
+    const responseHits = async () => {
+      const text = await (await o.get('/metrics')).text();
+      const m =
+        /kubevod_playback_cache_lookups_total\{cache="response",result="hit",app="playback"\} (\d+)/.exec(
+          text,
+        );
+      return Number(m?.[1] ?? 0);
+    };
+    const seen = async (res: Response) => ({
+      status: res.status,
+      headers: [...res.headers].filter(([name]) => name !== 'date'),
+      body: Buffer.from(await res.arrayBuffer()).toString('base64'),
+    });
+    const url = '/v1/play/ready-video?max_resolution=360p'; // a request nobody made yet
+    const headers = { 'user-agent': IPHONE };
+    const first = await seen(await o.get(url, headers)); // computed, through fastify
+    const before = await responseHits();
+    const second = await seen(await o.get(url, headers)); // remembered
+    expect(await responseHits()).toBe(before + 1);
+    expect(second).toEqual(first);
+    expect(first.status).toBe(200);
+
+    const etag = first.headers.find(([name]) => name === 'etag')![1];
+    const conditional = { ...headers, 'if-none-match': etag };
+    const notModified = await seen(await o.get(url, conditional));
+    expect(notModified).toMatchObject({ status: 304, body: '' });
+    expect(notModified.headers).toContainEqual(['etag', etag]);
+    // another client (no User-Agent) is another key: computed, then remembered, same 304
+    const other = await seen(await o.get(url, { 'if-none-match': etag }));
+    const otherAgain = await seen(await o.get(url, { 'if-none-match': etag }));
+    expect(other.status).toBe(304);
+    expect(otherAgain).toEqual(other);
+    expect(await responseHits()).toBe(before + 3);
+  });
+
+  it('never serves a remembered answer longer than the video stays cached', async () => {
+    const short = await start({ PLAYBACK_MODE: 'origin', CACHE_TTL_MS: '400' });
+    running.push(short);
+    await publishDir(store, bucket, 'short-lived', fixtureDir);
+    for (let i = 0; i < 3; i++) {
+      expect((await short.get('/v1/play/short-lived', { 'user-agent': IPHONE })).status).toBe(200);
+    }
+    await store.removePrefix(bucket, 'videos/short-lived/');
+    await new Promise((r) => setTimeout(r, 500));
+    const gone = await short.get('/v1/play/short-lived', { 'user-agent': IPHONE });
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toMatchObject({ reason: 'NotFound' });
+  });
+
   it('answers CORS preflights', async () => {
     const res = await fetch(`${o.url}/v1/videos/ready-video/stream0/seg-00001.m4s`, {
       method: 'OPTIONS',
@@ -314,6 +364,27 @@ describe('redirect mode', () => {
     const uri = text.split('\n').find((l) => l.includes('media_1.m3u8'))!;
     expect(uri).toBe(`${publicBase}/videos/ready-video/media_1.m3u8`);
     expect((await fetch(uri)).status).toBe(200);
+  });
+
+  it('answers a repeated redirect from the fast lane as the first time', async () => {
+    const seen = async (res: Response) => ({
+      status: res.status,
+      headers: [...res.headers].filter(([name]) => name !== 'date'),
+      body: await res.text(),
+    });
+    const headers = { 'user-agent': CHROME, accept: 'application/vnd.apple.mpegurl' };
+    const first = await seen(await pub.get('/v1/play/ready-video', headers));
+    const second = await seen(await pub.get('/v1/play/ready-video', headers));
+    expect(second).toEqual(first);
+    expect(first.status).toBe(302);
+    expect(first.headers).toContainEqual([
+      'location',
+      `${publicBase}/videos/ready-video/master.m3u8`,
+    ]);
+    const text = await (await pub.get('/metrics')).text();
+    expect(text).toMatch(
+      /kubevod_playback_selections_total\{format="hls",platform="linux",via="accept",answer="redirect",app="playback"\} 2\n/,
+    );
   });
 
   it('redirects to a presigned URL without a public base', async () => {
