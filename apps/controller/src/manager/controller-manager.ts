@@ -10,7 +10,6 @@ import {
   ExponentialBackoff,
   isConflict,
   KubeApiError,
-  type KubeObject,
 } from '@kubevod/kube';
 import type { ReadinessCheck } from '@kubevod/runtime';
 import { MinioObjectStore, type ObjectStore } from '@kubevod/storage';
@@ -25,20 +24,7 @@ import { MANAGED_BY, TRANSCODE_LABEL } from '../reconcile/labels';
 import { TranscodeReconciler, type Caches } from '../reconcile/transcode.reconciler';
 import { jobOutcome, type JobWire, type TranscodeWire } from '../reconcile/wire';
 import { WebhookNotifier } from '../webhook/webhook.notifier';
-
-/** managedFields are for server-side apply bookkeeping; we never read them. */
-function trimMeta<T extends KubeObject>(obj: T): T {
-  if (obj.metadata) delete (obj.metadata as Record<string, unknown>).managedFields;
-  return obj;
-}
-
-/** Of our Jobs we read metadata and status only: the pod template is ours and known. */
-function trimJob<T extends KubeObject>(obj: T): T {
-  trimMeta(obj);
-  const spec = (obj as { spec?: Record<string, unknown> }).spec;
-  if (spec) delete spec.template;
-  return obj;
-}
+import { trimJob, trimMeta } from './cache-trim';
 
 /** A 409 (stale resourceVersion) or a failed JSON-patch test: someone wrote first. */
 export function isStaleWrite(err: unknown): boolean {
