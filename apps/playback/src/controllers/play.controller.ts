@@ -50,7 +50,9 @@ export class PlayController {
           .code(304)
           .send();
       }
-      return setHeaders(reply, response.headers).code(response.status).send(response.body);
+      // an empty body is sent as none: fastify would type an empty Buffer as octet-stream
+      const body = response.body.length > 0 ? response.body : undefined;
+      return setHeaders(reply, response.headers).code(response.status).send(body);
     } catch (err) {
       const e = errorResponse(err);
       if (!e) throw err; // a bug: fastify answers 500 and logs it
