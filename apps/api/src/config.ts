@@ -30,6 +30,8 @@ export const ApiConfigSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: env.int(60, 0),
   /** unfinished tus uploads older than this are removed from storage */
   TUS_EXPIRY_HOURS: env.int(24, 1),
+  /** part size of multipart uploads into storage, in MiB: two parts are held in memory per upload */
+  UPLOAD_PART_SIZE_MIB: env.int(16, 5),
   /** part size of tus uploads into storage, in MiB (parts are staged in the temp dir) */
   TUS_PART_SIZE_MIB: env.int(16, 5),
 });

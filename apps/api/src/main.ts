@@ -1,3 +1,5 @@
+// First: V8 flags that must be set before the modules load.
+import './memory-flags';
 import 'reflect-metadata';
 import { assertNodeVersion, ConfigError, createLogger, loadConfig } from '@kubevod/runtime';
 import { createApiApp } from './app';

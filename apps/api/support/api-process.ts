@@ -20,18 +20,21 @@ export interface ApiProcess {
  */
 export async function startApiProcess(
   env: Record<string, string>,
-  options: { built?: boolean; timeoutMs?: number } = {},
+  options: { built?: boolean; timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<ApiProcess> {
   const port = await freePort();
-  const args = options.built
-    ? [join(REPO_ROOT, 'dist/apps/api/apps/api/src/main.js')]
-    : [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/api/src/main.ts',
-      ];
+  const args = [...(options.nodeArgs ?? [])];
+  args.push(
+    ...(options.built
+      ? [join(REPO_ROOT, 'dist/apps/api/apps/api/src/main.js')]
+      : [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          'apps/api/src/main.ts',
+        ]),
+  );
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: {

@@ -1,6 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { ApiError } from '../errors/api-error';
 import { sniffMedia, SNIFF_BYTES, type MediaKind } from './media-sniff';
+import type { UploadGarbage } from './upload-garbage';
 
 /**
  * Sits between the client's file stream and the storage upload: holds back the first bytes
@@ -17,7 +18,10 @@ export class UploadGuard extends Transform {
   private resolveDetected!: (kind: MediaKind) => void;
   private rejectDetected!: (err: Error) => void;
 
-  constructor(private readonly maxBytes: number) {
+  constructor(
+    private readonly maxBytes: number,
+    private readonly garbage?: UploadGarbage,
+  ) {
     super();
     this.detected = new Promise<MediaKind>((resolve, reject) => {
       this.resolveDetected = resolve;
@@ -30,6 +34,7 @@ export class UploadGuard extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
+    this.garbage?.received(chunk.length);
     if (this.bytes > this.maxBytes) return done(tooLarge(this.maxBytes));
     if (this.sniffed) return done(null, chunk);
     this.head.push(chunk);

@@ -14,6 +14,7 @@ import { transcodeFor } from '../videos/transcode-manifest';
 import { idempotencyLabelValue, idempotentVideoId, newVideoId } from '../videos/video-id';
 import { statusUrl, viewFromTranscode, type VideoView } from '../videos/video-view';
 import { MEDIA_CONTENT_TYPES, sniffMedia, SNIFF_BYTES, type MediaKind } from './media-sniff';
+import { UploadGarbage } from './upload-garbage';
 import { UploadGuard } from './upload-guard';
 
 /** What a successful upload answers (201). */
@@ -41,6 +42,7 @@ export interface StoredSource {
   kind: MediaKind;
 }
 
+const MiB = 1024 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
@@ -53,6 +55,8 @@ export class UploadsService {
   private readonly bucket: string;
   /** ids of idempotent uploads in flight in this process */
   private readonly inFlight = new Set<string>();
+  /** dead chunk buffers are collected every 4 MiB received (with --expose-gc; see upload-garbage.ts) */
+  private readonly garbage = UploadGarbage.forProcess(4 * MiB);
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -108,13 +112,14 @@ export class UploadsService {
     file: Readable,
     meta: { filename?: string; protocol: UploadProtocol },
   ): Promise<StoredSource> {
-    const guard = new UploadGuard(this.config.MAX_UPLOAD_BYTES);
+    const guard = new UploadGuard(this.config.MAX_UPLOAD_BYTES, this.garbage);
     // pipeline: an error on either side destroys the other, so a client abort fails the upload.
     pipeline(file, guard, () => undefined);
     const kind = await guard.detected;
     const key = objectKeys.source(id);
-    // Bounded: at most two 16 MiB parts in memory per upload, however slow the store is.
+    // Bounded: at most two parts in memory per upload, however slow the store is.
     await this.store.putStreamBounded(this.bucket, key, guard, {
+      partSize: this.config.UPLOAD_PART_SIZE_MIB * MiB,
       contentType: MEDIA_CONTENT_TYPES[kind],
       metadata: meta.filename ? { 'original-filename': encodeURIComponent(meta.filename) } : {},
     });
