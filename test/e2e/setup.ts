@@ -11,10 +11,11 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 const STACK_SH = path.join(__dirname, '..', 'stack', 'stack.sh');
+const BUILD_TOOLS_SH = path.join(__dirname, '..', 'stack', 'build-tools.sh');
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+function run(args: string[], env: NodeJS.ProcessEnv, script = STACK_SH): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [STACK_SH, ...args], {
+    const child = spawn('bash', [script, ...args], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env,
     });
@@ -22,7 +23,11 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     child.on('exit', (code) =>
       code === 0
         ? resolve()
-        : reject(new Error(`bash test/stack/stack.sh ${args.join(' ')} exited ${code}`)),
+        : reject(
+            new Error(
+              `bash ${path.relative(process.cwd(), script)} ${args.join(' ')} exited ${code}`,
+            ),
+          ),
     );
   });
 }
@@ -33,6 +38,8 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const t0 = Date.now();
+  // skaffold for skaffold-dev.e2e-spec.ts (cached by version; test/run-all.sh builds it early)
+  await run(['skaffold'], process.env, BUILD_TOOLS_SH);
   const wasUp = spawnSync('bash', [STACK_SH, 'env'], { stdio: 'ignore' }).status === 0;
   await run(['up'], { ...process.env, STACK_SAMPLE: '0' });
   if (!wasUp) process.env.KUBEVOD_E2E_STARTED_STACK = '1';

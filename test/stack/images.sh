@@ -9,6 +9,9 @@
 #                                the worker runs ffmpeg and ffprobe
 #   images.sh push REGISTRY [TARGET...]  tag and push, e.g. localhost:5000
 #   images.sh tags               print TARGET=IMAGE:TAG lines of the last build
+#   images.sh skaffold-build TARGET   skaffold's custom builder: build just TARGET (nest build of
+#                                that app only when its sources changed) as $IMAGE, pushed when
+#                                $PUSH_IMAGE=true; OFFICIAL_BASES=1 uses node:24-bookworm-slim
 #
 # Targets: api controller playback worker minio. Images are tagged kubevod/<target>:dev and
 # kubevod/<target>:<first 12 hex of the image id> (so a rebuild with no change keeps its tag and an
@@ -217,6 +220,43 @@ push() { # REGISTRY TARGET...
   done
 }
 
+# dist/apps/APP is current when no source it is built from is newer than its main.js.
+app_built() { # APP
+  local main=$ROOT/dist/apps/$1/apps/$1/src/main.js
+  [ -f "$main" ] && [ -z "$(find "$ROOT/apps/$1" "$ROOT/libs" "$ROOT"/tsconfig*.json "$ROOT/nest-cli.json" \
+    "$ROOT/package-lock.json" -newer "$main" -type f \( -name '*.ts' -o -name '*.json' \) \
+    ! -name '*.spec.ts' -print -quit 2>/dev/null)" ]
+}
+
+# skaffold's custom builder (skaffold.yaml): skaffold sets IMAGE (the full tag to build) and
+# PUSH_IMAGE, and watches the paths listed for the artifact, so an edit to one app rebuilds that
+# app's image only.
+skaffold_build() { # TARGET
+  local t=$1
+  [ -n "${IMAGE:-}" ] || die "IMAGE is not set (images.sh skaffold-build runs under skaffold)"
+  case " $ALL_TARGETS " in *" $t "*) ;; *) die "unknown target $t ($ALL_TARGETS)" ;; esac
+  if [ "$t" != minio ] && ! app_built "$t"; then
+    t_begin "nest build $t"
+    (cd "$ROOT" && npx nest build "$t") >&2 || die "nest build $t failed"
+    t_end
+  fi
+  if [ "$t" != minio ]; then stage_node_modules; fi
+  stage_binaries
+  if [ "${OFFICIAL_BASES:-0}" = 1 ]; then
+    BASE_IMAGE=node:24-bookworm-slim DEBIAN_BASE=debian:bookworm-slim
+  else
+    bases
+  fi
+  t_begin "image $IMAGE"
+  docker_build "$t" "$IMAGE" || die "docker build --target $t failed"
+  t_end
+  if [ "${PUSH_IMAGE:-false}" = true ]; then
+    t_begin "push $IMAGE"
+    "$DOCKER" push --quiet "$IMAGE" >/dev/null || die "docker push $IMAGE failed"
+    t_end
+  fi
+}
+
 cmd=${1:-}; shift || true
 case $cmd in
   prepare) prepare ;;
@@ -225,5 +265,6 @@ case $cmd in
   check) for t in ${*:-$ALL_TARGETS}; do check_one "$t"; done ;;
   push) [ -n "${1:-}" ] || die "usage: images.sh push REGISTRY [TARGET...]"; push "$@" ;;
   tags) cat "$TAGS_FILE" ;;
-  *) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  skaffold-build) [ -n "${1:-}" ] || die "usage: images.sh skaffold-build TARGET"; skaffold_build "$1" ;;
+  *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
