@@ -31,7 +31,7 @@ export const ApiConfigSchema = z.object({
   /** unfinished tus uploads older than this are removed from storage */
   TUS_EXPIRY_HOURS: env.int(24, 1),
   /** part size of multipart uploads into storage, in MiB: two parts are held in memory per upload */
-  UPLOAD_PART_SIZE_MIB: env.int(16, 5),
+  UPLOAD_PART_SIZE_MIB: env.int(8, 5),
   /** part size of tus uploads into storage, in MiB (parts are staged in the temp dir) */
   TUS_PART_SIZE_MIB: env.int(16, 5),
 });
