@@ -132,9 +132,9 @@ beforeAll(async () => {
   ensureCrd();
   cluster = await TestCluster.connect();
   await store.ensureBucket(source.bucket);
-  // 10 s Running: the cap's pods overlap for seconds however kwok staggers their start
+  // 15 s Running: the cap's pods overlap for 9+ s however kwok (1-6 s) staggers their start
   [placing, serial] = await Promise.all([
-    startController('ctl-place', 3, '10s'),
+    startController('ctl-place', 3, '15s'),
     startController('ctl-prio', 1, '4s'),
   ]);
   await poll(
@@ -165,7 +165,7 @@ afterAll(async () => {
 describe('controller on a multi-pool cluster (kube-scheduler + kwok)', () => {
   it('places worker pods only on the high-cpu pool, with the configured requests, never more than the cap Running', async () => {
     const CAP = 3;
-    const N = 7;
+    const N = 6;
     const { ns, bucket } = placing;
 
     const names = Array.from({ length: N }, (_, i) => `video-${i}`);
