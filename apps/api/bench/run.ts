@@ -8,6 +8,7 @@
  *   BENCH_PART_SIZES=16,5   more multipart runs, each in a fresh api, with these part sizes (MiB)
  *   BENCH_ABLATION=1        more multipart runs, adding the memory settings one at a time
  *   BENCH_NO_IMPORTS=1      skip the import-cost table
+ *   BENCH_API_NODE_OPTIONS  experiments only: other NODE_OPTIONS than the chart's
  *
  * The api runs with the NODE_OPTIONS and malloc setting of its Deployment, read from the chart
  * (charts/kubevod/templates/api/deployment.yaml), so the figures are those of the real pods.
@@ -93,6 +94,11 @@ const fmtMem = (mib: number) => `${mib.toFixed(0)} MiB (${mb(mib).toFixed(0)} MB
 
 async function main(): Promise<void> {
   const runtime = chartRuntimeEnv();
+  // For experiments only: the reported runs use the chart's settings.
+  if (process.env.BENCH_API_NODE_OPTIONS !== undefined) {
+    runtime.NODE_OPTIONS = process.env.BENCH_API_NODE_OPTIONS;
+    console.log(`NOT the chart's settings: NODE_OPTIONS=${runtime.NODE_OPTIONS}`);
+  }
   if (!process.env.BENCH_NO_IMPORTS) {
     console.log(`resident memory after require(), NODE_OPTIONS=${runtime.NODE_OPTIONS}:`);
     console.log('| modules | VmRSS (MiB) | added (MiB) |\n|---|---|---|');
