@@ -171,6 +171,37 @@ async function listAll<T>(kube: KubeClient, path: string): Promise<T[]> {
   return items;
 }
 
+/**
+ * A previous run's namespaces are deleted in the background (thousands of Jobs and pods through
+ * the namespace controller and the garbage collector, minutes of kube-controller-manager work):
+ * wait for them, or this run would measure that backlog.
+ */
+async function previousRunGone(kube: KubeClient): Promise<void> {
+  const terminating = async () =>
+    (
+      await listAll<{ metadata: { name: string }; status?: { phase?: string } }>(
+        kube,
+        '/api/v1/namespaces',
+      )
+    ).filter(
+      (n) =>
+        /^bench-[0-9a-f]{6}(-direct)?$/.test(n.metadata.name) && n.status?.phase === 'Terminating',
+    );
+  const left = await terminating();
+  if (!left.length) return;
+  log(
+    `waiting for a previous run's namespaces to go: ${left.map((n) => n.metadata.name).join(', ')}`,
+  );
+  const t0 = performance.now();
+  await waitFor(
+    "a previous run's namespaces to go",
+    async () => ((await terminating()).length ? undefined : true),
+    1_200_000,
+    2000,
+  );
+  log(`they went in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
 async function main(): Promise<void> {
   process.env.KUBECONFIG = kubeconfigPath();
   const children: ChildProcess[] = [];
@@ -181,6 +212,7 @@ async function main(): Promise<void> {
   try {
     await ensureS3(children);
     ensureCrd();
+    await previousRunGone(kube);
     const pools = await kwokPools(kube);
     const kwokEnv = pools ? KWOK_ENV : {};
     log(pools ? 'kwok mode: pods run on the high-cpu fake nodes' : 'no kwok: pods stay Pending');
