@@ -40,7 +40,7 @@ const CLIENT_CONCURRENCY = Number(process.env.BENCH_CLIENT_CONCURRENCY ?? 32);
 const TARGET_SECONDS = 60;
 const TARGET_RSS_MB = 200;
 const POOL = 'kubevod.io/pool';
-/** V8 flags of the controller process ('' = Node's defaults); the semi-space is young-gen RSS */
+/** node/V8 flags of the controller process ('' = Node's defaults); the semi-space is young-gen RSS */
 const CONTROLLER_NODE_OPTIONS =
   process.env.BENCH_CONTROLLER_NODE_OPTIONS ?? '--max-semi-space-size=2';
 
@@ -242,7 +242,9 @@ async function main(): Promise<void> {
     }
 
     const port = await freePort();
-    const ctl = spawn(process.execPath, [main], {
+    // as node arguments, like the image's entrypoint would (some V8 flags are refused in NODE_OPTIONS)
+    const nodeFlags = CONTROLLER_NODE_OPTIONS.split(/\s+/).filter(Boolean);
+    const ctl = spawn(process.execPath, [...nodeFlags, main], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
@@ -257,7 +259,6 @@ async function main(): Promise<void> {
         S3_BUCKET: bucket,
         RETENTION_SECONDS: '0',
         ...kwokEnv,
-        NODE_OPTIONS: CONTROLLER_NODE_OPTIONS,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -265,7 +266,10 @@ async function main(): Promise<void> {
     const url = `http://127.0.0.1:${port}`;
     await waitFor(
       'the controller to be ready',
-      async () => (await fetch(`${url}/readyz`)).ok,
+      async () => {
+        if (ctl.exitCode !== null) throw new Error(`the controller exited with ${ctl.exitCode}`);
+        return (await fetch(`${url}/readyz`)).ok;
+      },
       120_000,
       250,
     );
@@ -456,7 +460,7 @@ async function main(): Promise<void> {
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
     process.stdout.write(
       [
-        `controller benchmark (${pools ? 'kwok: pods scheduled, run and complete' : 'no kwok: pods stay Pending'}): N=${N}, client concurrency ${CLIENT_CONCURRENCY}, controller NODE_OPTIONS='${CONTROLLER_NODE_OPTIONS}', Transcode creation took ${createdS.toFixed(1)} s`,
+        `controller benchmark (${pools ? 'kwok: pods scheduled, run and complete' : 'no kwok: pods stay Pending'}): N=${N}, client concurrency ${CLIENT_CONCURRENCY}, controller node flags '${CONTROLLER_NODE_OPTIONS}', Transcode creation took ${createdS.toFixed(1)} s`,
         line(rows[0]),
         `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`,
         ...rows.slice(1).map(line),
