@@ -264,15 +264,20 @@ async function main(): Promise<void> {
     });
     children.push(ctl);
     const url = `http://127.0.0.1:${port}`;
-    await waitFor(
-      'the controller to be ready',
-      async () => {
-        if (ctl.exitCode !== null) throw new Error(`the controller exited with ${ctl.exitCode}`);
-        return (await fetch(`${url}/readyz`)).ok;
-      },
-      120_000,
-      250,
+    // waitFor retries on errors: an exited controller must end the wait at once instead
+    const exited = new Promise<never>((_, reject) =>
+      ctl.once('exit', (code) => reject(new Error(`the controller exited with ${code}`))),
     );
+    exited.catch(() => undefined);
+    await Promise.race([
+      waitFor(
+        'the controller to be ready',
+        async () => (await fetch(`${url}/readyz`)).ok,
+        120_000,
+        250,
+      ),
+      exited,
+    ]);
     await new Promise((r) => setTimeout(r, 2000));
     const idle = procStatus(ctl.pid!);
     log(`controller ready (pid ${ctl.pid}), idle RSS ${idle.rssMb.toFixed(0)} MB`);
