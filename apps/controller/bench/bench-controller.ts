@@ -41,8 +41,8 @@ const TARGET_SECONDS = 60;
 const TARGET_RSS_MB = 200;
 const POOL = 'kubevod.io/pool';
 /** node/V8 flags of the controller process ('' = Node's defaults); the semi-space is young-gen RSS */
-const CONTROLLER_NODE_OPTIONS =
-  process.env.BENCH_CONTROLLER_NODE_OPTIONS ?? '--max-semi-space-size=2';
+const CONTROLLER_NODE_FLAGS =
+  process.env.BENCH_CONTROLLER_NODE_FLAGS ?? '--max-semi-space-size=2 --optimize-for-size';
 
 /**
  * Worker placement on kwok's high-cpu pool: small requests so that the pool's pod slots
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     // as node arguments, like the image's entrypoint would (some V8 flags are refused in NODE_OPTIONS)
-    const nodeFlags = CONTROLLER_NODE_OPTIONS.split(/\s+/).filter(Boolean);
+    const nodeFlags = CONTROLLER_NODE_FLAGS.split(/\s+/).filter(Boolean);
     const ctl = spawn(process.execPath, [...nodeFlags, main], {
       cwd: REPO_ROOT,
       env: {
@@ -465,7 +465,7 @@ async function main(): Promise<void> {
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
     process.stdout.write(
       [
-        `controller benchmark (${pools ? 'kwok: pods scheduled, run and complete' : 'no kwok: pods stay Pending'}): N=${N}, client concurrency ${CLIENT_CONCURRENCY}, controller node flags '${CONTROLLER_NODE_OPTIONS}', Transcode creation took ${createdS.toFixed(1)} s`,
+        `controller benchmark (${pools ? 'kwok: pods scheduled, run and complete' : 'no kwok: pods stay Pending'}): N=${N}, client concurrency ${CLIENT_CONCURRENCY}, controller node flags '${CONTROLLER_NODE_FLAGS}', Transcode creation took ${createdS.toFixed(1)} s`,
         line(rows[0]),
         `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`,
         ...rows.slice(1).map(line),
