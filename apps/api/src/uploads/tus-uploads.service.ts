@@ -52,7 +52,7 @@ const fieldsOf = (upload: Upload): Record<string, string[]> =>
 
 /**
  * The tus modules, required on the first tus request rather than at start-up: @tus/s3-store
- * pulls in the AWS SDK, and the two cost ~12 MiB of resident memory that an API serving only
+ * pulls in the AWS SDK, and the two cost 7-12 MiB of resident memory that an API serving only
  * multipart uploads never needs (apps/api/bench/README.md).
  */
 function loadTus() {
