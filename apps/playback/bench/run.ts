@@ -300,7 +300,9 @@ http {
   const nginxUrl = `http://127.0.0.1:${nginxPort}/master.m3u8`;
   await waitFor(nginxUrl);
 
-  console.error(`load: wrk -t1 -c${CONNECTIONS} -d${SECONDS}s --latency (after a 2 s warm-up)`);
+  console.error(
+    `load: wrk -t1 -c${CONNECTIONS} -d${SECONDS}s --latency after a 1 s warm-up, ${ROUNDS} rounds`,
+  );
   const targets: { name: string; url: string; pid: number; ua: boolean }[] = [];
   const workers = WORKERS === '1' ? ['1'] : [WORKERS, '1'];
   for (const mode of ['origin', 'redirect'] as const) {
