@@ -43,6 +43,7 @@ describe('controller: leader election across processes', () => {
 
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.kill('SIGKILL')));
+    if (ns) await cluster?.releaseTranscodes(ns.name);
     cluster?.close();
     await ns?.cleanup();
   });

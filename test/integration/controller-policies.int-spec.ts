@@ -89,6 +89,7 @@ describe('controller policies: cap and priority, webhook, retention, invalid spe
   afterAll(async () => {
     await controller?.close();
     await new Promise((r) => hook?.close(r));
+    if (ns) await cluster?.releaseTranscodes(ns.name);
     cluster?.close();
     await ns?.cleanup();
   });

@@ -111,6 +111,7 @@ describe('controller RBAC (apps/controller/rbac.yaml)', () => {
     await cluster?.kube
       .request('DELETE', `${rbac}/clusterroles/${clusterRoleName}`)
       .catch(() => undefined);
+    if (ns) await cluster?.releaseTranscodes(ns.name);
     cluster?.close();
     await ns?.cleanup();
   });

@@ -72,6 +72,7 @@ describe('controller: a Job removed by its TTL while the controller was down', (
 
   afterAll(async () => {
     await controller?.close();
+    if (ns) await cluster?.releaseTranscodes(ns.name);
     cluster?.close();
     await ns?.cleanup();
   });

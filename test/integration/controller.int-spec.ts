@@ -62,6 +62,7 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
 
   afterAll(async () => {
     await controller?.close();
+    if (ns) await cluster?.releaseTranscodes(ns.name);
     cluster?.close();
     await ns?.cleanup();
   });

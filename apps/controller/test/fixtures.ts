@@ -105,6 +105,22 @@ export class TestCluster {
     this.kube.close();
   }
 
+  /**
+   * For afterAll once the controller is stopped: lets go of the Transcodes it left with our
+   * finalizer, or the namespace would hang in Terminating for ever.
+   */
+  async releaseTranscodes(ns: string): Promise<void> {
+    const list = await this.kube.get<KubeList<TranscodeWire>>(this.tcPath(ns));
+    for (const t of list.items) {
+      await this.kube
+        .request('PATCH', this.tcPath(ns, t.metadata.name), {
+          contentType: MERGE_PATCH,
+          body: { metadata: { finalizers: null } },
+        })
+        .catch(() => undefined);
+    }
+  }
+
   tcPath(ns: string, name = ''): string {
     return `/apis/media.kubevod.io/v1alpha1/namespaces/${ns}/transcodes${name ? `/${name}` : ''}`;
   }
