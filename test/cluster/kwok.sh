@@ -76,8 +76,8 @@ spec:
   - {key: kwok.x-k8s.io/node, value: fake, effect: NoSchedule}
 $5
 status:
-  allocatable: {cpu: "$3", memory: $4, pods: "110"}
-  capacity: {cpu: "$3", memory: $4, pods: "110"}
+  allocatable: {cpu: "$3", memory: $4, ephemeral-storage: 200Gi, pods: "110"}
+  capacity: {cpu: "$3", memory: $4, ephemeral-storage: 200Gi, pods: "110"}
   nodeInfo:
     architecture: amd64
     operatingSystem: linux
@@ -93,6 +93,10 @@ nodes_ready() { # N: at least N fake nodes Ready
   [ "$n" -ge "$1" ]
 }
 
+capacity() { # CPU MEMORY -> JSON (fake nodes: 200Gi of ephemeral storage, so worker Jobs' scratch requests fit)
+  printf '{"cpu":"%s","memory":"%s","ephemeral-storage":"200Gi","pods":"110"}' "$1" "$2"
+}
+
 create_nodes() {
   local i total=$((GENERAL_NODES + HIGH_CPU_NODES))
   step_begin "fake nodes: $GENERAL_NODES general, $HIGH_CPU_NODES high-cpu"
@@ -102,6 +106,13 @@ create_nodes() {
       fake_node "kwok-high-cpu-$i" high-cpu 16 64Gi "  - {key: kubevod.io/pool, value: high-cpu, effect: NoSchedule}"
     done
   } | kc apply -f - >&2
+  # apply leaves an existing node's status alone (a subresource): set the capacity explicitly so a
+  # change here reaches nodes created by an earlier version of this script.
+  local n cpu mem
+  for n in $(kc get nodes -l "$FAKE_LABEL=true" -o name); do
+    case $n in *high-cpu*) cpu=16 mem=64Gi ;; *) cpu=8 mem=32Gi ;; esac
+    kc patch "$n" --subresource=status --type=merge -p "{\"status\":{\"capacity\":$(capacity "$cpu" "$mem"),\"allocatable\":$(capacity "$cpu" "$mem")}}" >/dev/null
+  done
   wait_for "$total fake nodes Ready" 60 nodes_ready "$total" || { kc get nodes -o wide >&2; tail -30 "$LOGS/kwok.log" >&2; die "fake nodes not Ready"; }
   step_end
 }

@@ -8,8 +8,8 @@
  * one Transcode where it checks what the controller does without one.
  *
  * Test-only controller config: the toleration of kwok's taint (production pools have only their
- * own), WORKER_POD_ANNOTATIONS with kwok's stage delays, and WORKER_EPHEMERAL_STORAGE_REQUEST=0
- * because the fake nodes declare no ephemeral-storage (the default 10Gi request fits none).
+ * own) and WORKER_POD_ANNOTATIONS with kwok's stage delays. The fake nodes declare 200Gi of
+ * ephemeral storage (test/cluster/kwok.sh), so the default scratch request (10Gi) is scheduled.
  */
 import * as k8s from '@kubernetes/client-node';
 import { objectKeys } from '@kubevod/contracts';
@@ -65,7 +65,6 @@ function controllerEnv(namespace: string, bucket: string, cap: number, hold: str
     WORKER_CPU_LIMIT: '4',
     WORKER_MEMORY_REQUEST: '2Gi',
     WORKER_MEMORY_LIMIT: '4Gi',
-    WORKER_EPHEMERAL_STORAGE_REQUEST: '0',
     WORKER_POD_ANNOTATIONS: JSON.stringify({ [COMPLETE_DELAY]: hold, [COMPLETE_JITTER]: hold }),
     MAX_CONCURRENT_TRANSCODES: String(cap),
   };
@@ -206,7 +205,7 @@ describe('controller on a multi-pool cluster (kube-scheduler + kwok)', () => {
       expect(pools.get(p.spec!.nodeName!)).toBe('high-cpu');
       expect(p.spec!.nodeSelector).toEqual({ [POOL]: 'high-cpu' });
       expect(p.spec!.containers[0].resources).toEqual({
-        requests: { cpu: '2', memory: '2Gi', 'ephemeral-storage': '0' },
+        requests: { cpu: '2', memory: '2Gi', 'ephemeral-storage': '10Gi' },
         limits: { cpu: '4', memory: '4Gi', 'ephemeral-storage': '20Gi' },
       });
     }

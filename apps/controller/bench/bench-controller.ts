@@ -46,8 +46,8 @@ const CONTROLLER_NODE_FLAGS =
 
 /**
  * Worker placement on kwok's high-cpu pool: small requests so that the pool's pod slots
- * (5 nodes x 110 pods), not CPU, bound how many run at once; the fake nodes declare no
- * ephemeral-storage, so none is requested; kwok holds each pod Running 5-10 s.
+ * (5 nodes x 110 pods), not CPU or scratch space, bound how many run at once (no
+ * ephemeral-storage request); kwok holds each pod Running 5-10 s.
  */
 const KWOK_ENV = {
   WORKER_NODE_SELECTOR: JSON.stringify({ [POOL]: 'high-cpu' }),
