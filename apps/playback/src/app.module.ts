@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { HealthModule, type ReadinessCheck } from '@kubevod/runtime';
+import { HealthModule, MetricsModule, type ReadinessCheck } from '@kubevod/runtime';
 import type { ObjectStore } from '@kubevod/storage';
 import type { Logger } from 'pino';
 import { PLAYBACK_CONFIG, PLAYBACK_LOGGER } from './app.tokens';
@@ -8,7 +8,7 @@ import type { PlaybackConfig } from './config';
 import { OriginController } from './controllers/origin.controller';
 import { PlayController } from './controllers/play.controller';
 import { PlaybackErrorFilter } from './controllers/playback-error.filter';
-import { PlaybackMetricsModule } from './metrics.module';
+import { clusterMetricsReader } from './cluster/cluster-metrics';
 import { WatchController } from './controllers/watch.controller';
 import { PlayerAssetsRepository } from './repositories/player-assets.repository';
 import { VideoStorageRepository } from './repositories/video-storage.repository';
@@ -52,7 +52,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlaybackCoreModule.forRoot(config, logger, store),
-        PlaybackMetricsModule.forRoot(clusterWorker),
+        // a node:cluster worker's /metrics answers for every worker (cluster/cluster-metrics.ts)
+        MetricsModule.forRoot('playback', clusterWorker ? { text: clusterMetricsReader } : {}),
         HealthModule.forRoot({
           useFactory: (storage: VideoStorageRepository): ReadinessCheck[] => [
             { name: 'storage', check: () => storage.ping() },

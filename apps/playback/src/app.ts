@@ -1,9 +1,7 @@
-import { createLogger, PinoNestLogger } from '@kubevod/runtime';
+import { createHttpApp, createLogger } from '@kubevod/runtime';
 import { MinioObjectStore, type ObjectStore } from '@kubevod/storage';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyServerFactoryHandler } from 'fastify';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
 import type { PlaybackConfig } from './config';
 import { PlayController } from './controllers/play.controller';
@@ -26,28 +24,12 @@ export async function createPlaybackApp(
   const logger = createLogger('playback', config.LOG_LEVEL);
   const store = options.store ?? MinioObjectStore.fromConfig(config);
 
-  // Node's server hands each request to the fast lane first, then to fastify. (This is
-  // createHttpApp from @kubevod/runtime plus fastify's documented serverFactory.)
+  // Node's server hands each request to the fast lane first, then to fastify.
   const lane: { fast?: PlayFastLane } = {}; // set once the app's services exist
-  const adapter = new FastifyAdapter({
-    trustProxy: true,
-    serverFactory: (toFastify: FastifyServerFactoryHandler, opts: Record<string, unknown>) => {
-      const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-        if (lane.fast === undefined || !lane.fast.serve(req, res)) toFastify(req, res);
-      });
-      // what fastify sets on a server it creates itself
-      server.keepAliveTimeout = Number(opts.keepAliveTimeout ?? 72_000);
-      server.requestTimeout = Number(opts.requestTimeout ?? 0);
-      server.setTimeout(Number(opts.connectionTimeout ?? 0));
-      return server;
-    },
+  const app = await createHttpApp(AppModule.forRoot(config, logger, store, options.clusterWorker), {
+    logger,
+    preHandler: (req, res) => lane.fast?.serve(req, res) ?? false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, logger, store, options.clusterWorker),
-    adapter,
-    { logger: new PinoNestLogger(logger), bufferLogs: false },
-  );
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   const metrics = app.get(PlaybackMetrics);
