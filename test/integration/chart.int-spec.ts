@@ -68,7 +68,7 @@ function dryRun(manifest: string, namespace: string) {
 }
 
 /** Variables the runtime reads besides the app config (Node, MinIO). */
-const RUNTIME_ENV = new Set(['TMPDIR', 'HOME']);
+const RUNTIME_ENV = new Set(['TMPDIR', 'HOME', 'NODE_OPTIONS']);
 
 describe('the Helm chart (charts/kubevod)', () => {
   beforeAll(() => {
