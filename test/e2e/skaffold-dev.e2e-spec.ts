@@ -6,7 +6,15 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { kubectl } from '../support/kubectl';
@@ -48,6 +56,13 @@ function copyWorkingTree(dest: string): void {
     }
   }
   symlinkSync(join(ROOT, 'node_modules'), join(dest, 'node_modules'));
+  // the staged production node_modules and binaries (e2e setup's image build made them), hard
+  // linked: each build re-stages only when its inputs differ
+  const staged = join(ROOT, 'dist', 'image');
+  if (existsSync(staged)) {
+    mkdirSync(join(dest, 'dist'));
+    execFileSync('cp', ['-al', staged, join(dest, 'dist', 'image')]);
+  }
 }
 
 async function until<T>(
@@ -181,6 +196,7 @@ describeE2e('skaffold dev on the local stack', () => {
     );
 
     await until('the playback redeploy', 900_000, () => {
+      if (skaffold!.exitCode !== null) throw new Error(`skaffold exited ${skaffold!.exitCode}`);
       const now = images();
       return now.playback !== before.playback && rolledOut('playback') ? now : undefined;
     });

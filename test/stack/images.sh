@@ -235,6 +235,7 @@ skaffold_build() { # TARGET
   local t=$1
   [ -n "${IMAGE:-}" ] || die "IMAGE is not set (images.sh skaffold-build runs under skaffold)"
   case " $ALL_TARGETS " in *" $t "*) ;; *) die "unknown target $t ($ALL_TARGETS)" ;; esac
+  mkdir -p "$STAGE"
   if [ "$t" != minio ] && ! app_built "$t"; then
     t_begin "nest build $t"
     (cd "$ROOT" && npx nest build "$t") >&2 || die "nest build $t failed"
