@@ -88,6 +88,9 @@ export async function waitFor<T>(
   }
 }
 
+/** The worker container's identity in the pod statuses the tests report. */
+const WORKER_CONTAINER = { name: 'worker', image: 'worker', imageID: '', restartCount: 0 };
+
 /** Direct API access for the test's own reads and writes. */
 export class TestCluster {
   private constructor(readonly kube: KubeClient) {}
@@ -157,28 +160,13 @@ export class TestCluster {
 
   /** Plays the kubelet: the worker pod of the Job is running and ready. */
   async startPod(ns: string, jobName: string): Promise<void> {
-    const pod = await this.podOf(ns, jobName);
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    await this.kube.request('PATCH', `/api/v1/namespaces/${ns}/pods/${pod.metadata!.name}/status`, {
-      contentType: MERGE_PATCH,
-      body: {
-        status: {
-          phase: 'Running',
-          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
-          containerStatuses: [
-            {
-              name: 'worker',
-              image: 'worker',
-              imageID: '',
-              ready: true,
-              started: true,
-              restartCount: 0,
-              state: { running: { startedAt: now } },
-            },
-          ],
-        },
-      },
-    });
+    await this.reportPod(ns, jobName, (now) => ({
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
+      containerStatuses: [
+        { ...WORKER_CONTAINER, ready: true, started: true, state: { running: { startedAt: now } } },
+      ],
+    }));
   }
 
   private podOf(ns: string, jobName: string): Promise<PodWire> {
@@ -196,33 +184,37 @@ export class TestCluster {
    * the Job's podFailurePolicy / completion rules to it as it would on a real node.
    */
   async finishPod(ns: string, jobName: string, exitCode: number, message = ''): Promise<void> {
+    await this.reportPod(ns, jobName, (now) => ({
+      phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+      containerStatuses: [
+        {
+          ...WORKER_CONTAINER,
+          ready: false,
+          state: {
+            terminated: {
+              exitCode,
+              reason: exitCode === 0 ? 'Completed' : 'Error',
+              message,
+              startedAt: now,
+              finishedAt: now,
+            },
+          },
+        },
+      ],
+    }));
+  }
+
+  /** Writes the status of the Job's worker pod, as its kubelet would (`now`: RFC 3339, seconds). */
+  private async reportPod(
+    ns: string,
+    jobName: string,
+    status: (now: string) => Record<string, unknown>,
+  ): Promise<void> {
     const pod = await this.podOf(ns, jobName);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     await this.kube.request('PATCH', `/api/v1/namespaces/${ns}/pods/${pod.metadata!.name}/status`, {
       contentType: MERGE_PATCH,
-      body: {
-        status: {
-          phase: exitCode === 0 ? 'Succeeded' : 'Failed',
-          containerStatuses: [
-            {
-              name: 'worker',
-              image: 'worker',
-              imageID: '',
-              ready: false,
-              restartCount: 0,
-              state: {
-                terminated: {
-                  exitCode,
-                  reason: exitCode === 0 ? 'Completed' : 'Error',
-                  message,
-                  startedAt: now,
-                  finishedAt: now,
-                },
-              },
-            },
-          ],
-        },
-      },
+      body: { status: status(now) },
     });
   }
 }
