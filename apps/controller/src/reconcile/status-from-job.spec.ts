@@ -33,6 +33,15 @@ const ready: ReadyRecord = {
   files: [],
 };
 
+/** status.outputs of a Transcode whose worker published `ready` */
+const publishedOutputs = {
+  bucket: 'kubevod',
+  prefix: 'videos/intro/',
+  manifests: ready.manifests,
+  readyRecord: 'videos/intro/ready.json',
+  renditions: ready.renditions,
+};
+
 const progress: ProgressRecord = {
   videoId: 'intro',
   attempt: 0,
@@ -149,13 +158,7 @@ describe('statusFromObservation', () => {
       completionTime: '2026-11-22T10:04:10.000Z',
       progress: { percent: 100, updatedAt: '2026-11-22T10:04:00.000Z' },
       source: ready.source,
-      outputs: {
-        bucket: 'kubevod',
-        prefix: 'videos/intro/',
-        manifests: ready.manifests,
-        readyRecord: 'videos/intro/ready.json',
-        renditions: ready.renditions,
-      },
+      outputs: publishedOutputs,
       renditionCount: 1,
       conditions: [
         cond('Ready', 'True', 'Succeeded', 'published 1 renditions (hls, dash)'),
@@ -181,13 +184,7 @@ describe('statusFromObservation', () => {
       completionTime: '2026-11-22T10:04:00.000Z',
       progress: { percent: 100, updatedAt: '2026-11-22T10:04:00.000Z' },
       source: ready.source,
-      outputs: {
-        bucket: 'kubevod',
-        prefix: 'videos/intro/',
-        manifests: ready.manifests,
-        readyRecord: 'videos/intro/ready.json',
-        renditions: ready.renditions,
-      },
+      outputs: publishedOutputs,
       renditionCount: 1,
       conditions: [
         cond('Ready', 'True', 'Succeeded', msg),
