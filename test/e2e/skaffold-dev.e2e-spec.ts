@@ -192,7 +192,9 @@ describeE2e('skaffold dev on the local stack', () => {
     const mark = log.length;
     appendFileSync(
       join(work, 'apps/playback/src/core/playback-error.ts'),
-      '\n// edited by the skaffold dev test\n',
+      // a nonce: the registry keeps images by input digest across runs, so the same edit twice
+      // would be found there instead of rebuilt
+      `\n// edited by the skaffold dev test ${randomBytes(8).toString('hex')}\n`,
     );
 
     await until('the playback redeploy', 900_000, () => {
