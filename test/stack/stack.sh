@@ -135,7 +135,11 @@ step_chart() {
   kc create namespace "$NS" --dry-run=client -o yaml | kc apply -f - >/dev/null
   kc label namespace "$NS" --overwrite pod-security.kubernetes.io/enforce=restricted \
     pod-security.kubernetes.io/warn=restricted >/dev/null
-  local args=(upgrade --install "$RELEASE" "$ROOT/charts/kubevod" --namespace "$NS"
+  # Helm installs crds/ once and never upgrades it: the stack applies the current CRD itself
+  # (Helm's documented limit on CRDs), so a re-run after a contract change gets it too.
+  kc apply --server-side --force-conflicts -f "$ROOT/crds/transcodes.media.kubevod.io.yaml" >/dev/null
+  kc wait --for=condition=Established --timeout=60s crd/transcodes.media.kubevod.io >/dev/null
+  local args=(upgrade --install "$RELEASE" "$ROOT/charts/kubevod" --namespace "$NS" --skip-crds
     --values "$HERE/values-local.yaml"
     --set "image.repository=$REGISTRY/kubevod" --set image.pullPolicy=IfNotPresent
     --set "api.playbackUrl=http://$PLAY_HOST:$STACK_HTTP_PORT"

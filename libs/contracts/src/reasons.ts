@@ -9,8 +9,12 @@ export const CONDITION_REASONS = [
   'JobCreated',
   'Encoding',
   'Succeeded',
+  // the worker pod waits on the cluster (the Transcode stays Pending; the deadline still runs)
+  'Unschedulable',
+  'ImagePullBackOff',
   // permanent failures
   'InvalidSpec',
+  'NameConflict',
   'SourceNotFound',
   'InvalidInput',
   'LimitExceeded',

@@ -83,6 +83,24 @@ describe('statusFromObservation', () => {
     });
   });
 
+  it('name held by another namespace: Failed/NameConflict, naming the holder', () => {
+    const message =
+      'the video id is taken: team-a/intro (created earlier) has the same name, and video ids are Transcode names, unique across namespaces';
+    expect(
+      statusFromObservation({ ...base, jobName: undefined, nameTakenBy: 'team-a/intro' }),
+    ).toEqual({
+      phase: 'Failed',
+      observedGeneration: 2,
+      attempt: 0,
+      completionTime: NOW,
+      conditions: [
+        cond('Ready', 'False', 'NameConflict', message),
+        cond('Progressing', 'False', 'NameConflict', message),
+        cond('Failed', 'True', 'NameConflict', message),
+      ],
+    });
+  });
+
   it('held back by the cap: Pending/ConcurrencyLimited', () => {
     expect(
       statusFromObservation({ ...base, jobName: undefined, waiting: 'ConcurrencyLimited' }),
@@ -117,6 +135,26 @@ describe('statusFromObservation', () => {
       conditions: [
         cond('Ready', 'False', 'JobCreated', 'Job intro-abcd1234-0 created'),
         cond('Progressing', 'True', 'JobCreated', 'Job intro-abcd1234-0 created'),
+      ],
+    });
+  });
+
+  it('pod stuck before it runs: Pending with the reason and message of why', () => {
+    const workerWaiting = {
+      reason: 'Unschedulable' as const,
+      message: 'the worker pod cannot be scheduled: 0/4 nodes are available: 2 Insufficient cpu.',
+    };
+    expect(
+      statusFromObservation({ ...base, job: job({ startTime: T0, active: 1 }), workerWaiting }),
+    ).toEqual({
+      phase: 'Pending',
+      observedGeneration: 2,
+      attempt: 0,
+      jobName: 'intro-abcd1234-0',
+      startTime: T0,
+      conditions: [
+        cond('Ready', 'False', 'Unschedulable', workerWaiting.message),
+        cond('Progressing', 'True', 'Unschedulable', workerWaiting.message),
       ],
     });
   });

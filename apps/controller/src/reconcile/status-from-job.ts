@@ -10,6 +10,7 @@ import {
 } from '@kubevod/contracts';
 import { setCondition } from '@kubevod/kube';
 import { jobOutcome, type JobWire } from './wire';
+import type { WorkerWaiting } from './worker-waiting';
 
 /** Why a worker pod failed, read from its container status. */
 export interface WorkerFailure {
@@ -25,12 +26,16 @@ export interface Observation {
   now: Date;
   /** the spec is invalid: these are the problems */
   invalid?: string[];
+  /** another Transcode of this name (in another namespace) holds the video id: it, as namespace/name */
+  nameTakenBy?: string;
   /** no Job yet: why it waits */
   waiting?: 'Queued' | 'ConcurrencyLimited';
   jobName?: string;
   attempt: number;
   job?: JobWire;
   failure?: WorkerFailure;
+  /** the Job's pod is stuck before it runs: why */
+  workerWaiting?: WorkerWaiting;
   /** the worker's progress record of THIS attempt */
   progress?: ProgressRecord;
   /**
@@ -94,6 +99,13 @@ function verdict(o: Observation): Verdict {
   if (o.invalid) {
     return { phase: 'Failed', reason: 'InvalidSpec', message: o.invalid.join('; ') };
   }
+  if (o.nameTakenBy) {
+    return {
+      phase: 'Failed',
+      reason: 'NameConflict',
+      message: `the video id is taken: ${o.nameTakenBy} (created earlier) has the same name, and video ids are Transcode names, unique across namespaces`,
+    };
+  }
   if (o.cancelled) {
     return { phase: 'Failed', reason: 'Cancelled', message: 'the Transcode is being deleted' };
   }
@@ -135,6 +147,7 @@ function verdict(o: Observation): Verdict {
       : 'started';
     return { phase: 'Running', reason: 'Encoding', message: `the worker is running (${stage})` };
   }
+  if (o.workerWaiting) return { phase: 'Pending', ...o.workerWaiting };
   return { phase: 'Pending', reason: 'JobCreated', message: `Job ${o.jobName} created` };
 }
 

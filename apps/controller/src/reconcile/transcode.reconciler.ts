@@ -26,6 +26,13 @@ import type { TranscodesRepository } from '../repositories/transcodes.repository
 import type { WebhookNotifier } from '../webhook/webhook.notifier';
 import { admit, type Candidate, type Caps } from './admission';
 import { buildJob, jobName, type JobTemplate } from './job-spec';
+import { nameHolder } from './name-claim';
+import {
+  waitingRecheckMs,
+  WAITING_CHECK_AFTER_MS,
+  workerWaiting,
+  type WorkerWaiting,
+} from './worker-waiting';
 import {
   FINALIZER,
   labelProblems,
@@ -172,6 +179,15 @@ export class TranscodeReconciler {
       }
     }
     if (!job) {
+      // A Job that exists was started while this Transcode held its name; a new one needs it.
+      const holder = nameHolder(name, this.caches.transcodes());
+      if (holder && holder.uid !== tc.metadata.uid) {
+        await this.writeStatus(
+          tc,
+          this.observe(tc, { attempt, nameTakenBy: `${holder.namespace}/${name}` }),
+        );
+        return {};
+      }
       if (!(await this.mayStart(tc, key))) {
         await this.writeStatus(tc, this.observe(tc, { attempt, waiting: 'ConcurrencyLimited' }));
         return { requeueAfterMs: WAITING_RECHECK_MS };
@@ -197,18 +213,26 @@ export class TranscodeReconciler {
     const outcome = jobOutcome(job);
     // Only a started worker can report: no storage polling for pods still waiting for a node.
     const workerRunning = outcome === 'running' && (job.status?.ready ?? 0) > 0;
+    // A pod that does not start says why only on itself: ask after a while, then now and then.
+    const jobAgeMs = this.now().getTime() - Date.parse(String(job.metadata?.creationTimestamp));
+    const startingFor = outcome === 'running' && !workerRunning ? jobAgeMs || 0 : undefined;
     const observation = this.observe(tc, {
       attempt,
       jobName: jobN,
       job,
       failure: outcome === 'failed' ? await this.workerFailure(namespace, jobN) : undefined,
+      workerWaiting:
+        startingFor !== undefined && startingFor >= WAITING_CHECK_AFTER_MS
+          ? await this.whyWorkerWaits(namespace, jobN)
+          : undefined,
       progress: workerRunning ? await this.readProgress(name, attempt) : undefined,
       ready: outcome === 'succeeded' ? await this.readReady(name) : undefined,
     });
     const updated = await this.writeStatus(tc, observation);
     if (isTerminal(updated.status?.phase)) return this.afterFinish(updated);
     // Poll progress while the worker runs; otherwise Job events wake us up (resync as a net).
-    return workerRunning ? { requeueAfterMs: this.settings.progressPollMs } : {};
+    if (workerRunning) return { requeueAfterMs: this.settings.progressPollMs };
+    return startingFor !== undefined ? { requeueAfterMs: waitingRecheckMs(startingFor) } : {};
   }
 
   /**
@@ -380,6 +404,16 @@ export class TranscodeReconciler {
     return best && { exitCode: best.exitCode, terminationMessage: best.terminationMessage };
   }
 
+  /** Best effort: the status says JobCreated until the pods can be read. */
+  private async whyWorkerWaits(namespace: string, job: string): Promise<WorkerWaiting | undefined> {
+    try {
+      return workerWaiting(await this.jobs.pods(namespace, job));
+    } catch (err) {
+      this.logger.debug({ job: `${namespace}/${job}`, err: String(err) }, 'pods not read');
+      return undefined;
+    }
+  }
+
   /** Progress is best effort: a storage hiccup must not fail the reconcile. */
   private async readProgress(name: string, attempt: number): Promise<ProgressRecord | undefined> {
     try {
@@ -437,7 +471,10 @@ export class TranscodeReconciler {
     const reason = (s?: TranscodeStatus) => s?.conditions?.find((c) => c.type === 'Ready')?.reason;
     if (prev?.phase === next.phase && reason(prev) === reason(next)) return;
     const ready = next.conditions?.find((c) => c.type === 'Ready');
-    const failed = next.phase === 'Failed';
+    const warning =
+      next.phase === 'Failed' ||
+      ready?.reason === 'Unschedulable' ||
+      ready?.reason === 'ImagePullBackOff';
     this.logger.info(
       {
         transcode: `${tc.metadata.namespace}/${tc.metadata.name}`,
@@ -450,7 +487,7 @@ export class TranscodeReconciler {
     if (ready && ready.reason !== 'JobCreated') {
       this.events.record(
         tc,
-        failed ? 'Warning' : 'Normal',
+        warning ? 'Warning' : 'Normal',
         ready.reason,
         next.phase ?? 'Update',
         ready.message,
@@ -561,14 +598,18 @@ export class TranscodeReconciler {
       return { requeueAfterMs: 1000 };
     }
     const annotations = tc.metadata.annotations ?? {};
-    const retainAll = annotations[RETAIN_OUTPUTS_ANNOTATION] === 'true';
+    // Refused its name: it never ran, and what lies under videos/<name>/ is another Transcode's.
+    const nameConflict = tc.status?.conditions?.some(
+      (c) => c.type === 'Ready' && c.reason === 'NameConflict',
+    );
+    const retainAll = nameConflict || annotations[RETAIN_OUTPUTS_ANNOTATION] === 'true';
     const spec = tc.spec as Partial<TranscodeSpec>;
     const bucket = this.settings.bucket;
     let removed = 0;
     if (!retainAll && (spec.deletionPolicy ?? 'Delete') === 'Delete') {
       removed = await this.store.removePrefix(bucket, objectKeys.outputPrefix(name));
     }
-    await this.store.remove(bucket, progressKey(name));
+    if (!nameConflict) await this.store.remove(bucket, progressKey(name));
     if (
       !retainAll &&
       spec.sourceDeletionPolicy === 'Delete' &&

@@ -16,13 +16,15 @@ export interface JobWire extends KubeObject {
   };
 }
 
-/** A core/v1 Pod, the fields we read for the worker's exit code and termination message. */
+/** A core/v1 Pod, the fields we read: why the worker waits, its exit code and termination message. */
 export interface PodWire extends KubeObject {
   status?: {
     phase?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
     containerStatuses?: {
       name: string;
       state?: {
+        waiting?: { reason?: string; message?: string };
         terminated?: { exitCode: number; reason?: string; message?: string; finishedAt?: string };
       };
       lastState?: {
