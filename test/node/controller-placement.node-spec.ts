@@ -5,7 +5,8 @@
  * kwok.node-spec.ts) and kwok runs them: Running + Ready after 1-6 s, then Succeeded (exit 0)
  * after the pod annotations' delay. Nothing executes, so the worker never writes its ready
  * record: the test puts one in MinIO before the pod completes (as the worker would), except for
- * one Transcode where it checks what the controller does without one.
+ * one Transcode where it checks what the controller does without one. One more controller sends
+ * its workers to the real node with an image the registry does not have: the kubelet's pull fails.
  *
  * Test-only controller config: the toleration of kwok's taint (production pools have only their
  * own) and WORKER_POD_ANNOTATIONS with kwok's stage delays. The fake nodes declare 200Gi of
@@ -47,7 +48,13 @@ const TOLERATIONS = [
 ];
 
 /** A controller for the high-cpu pool, holding each worker pod Running for `hold`. */
-function controllerEnv(namespace: string, bucket: string, cap: number, hold: string) {
+function controllerEnv(
+  namespace: string,
+  bucket: string,
+  cap: number,
+  hold: string,
+  extra: Record<string, string> = {},
+) {
   return {
     LOG_LEVEL: process.env.KUBEVOD_TEST_LOG_LEVEL ?? 'info',
     WATCH_NAMESPACES: namespace,
@@ -67,6 +74,7 @@ function controllerEnv(namespace: string, bucket: string, cap: number, hold: str
     WORKER_MEMORY_LIMIT: '4Gi',
     WORKER_POD_ANNOTATIONS: JSON.stringify({ [COMPLETE_DELAY]: hold, [COMPLETE_JITTER]: hold }),
     MAX_CONCURRENT_TRANSCODES: String(cap),
+    ...extra,
   };
 }
 
@@ -104,13 +112,22 @@ interface Ctl {
 }
 let placing: Ctl;
 let serial: Ctl;
+let pulling: Ctl;
 
-async function startController(prefix: string, cap: number, hold: string): Promise<Ctl> {
+async function startController(
+  prefix: string,
+  cap: number,
+  hold: string,
+  extra: Record<string, string> = {},
+): Promise<Ctl> {
   const ns = await freshNamespace(prefix);
   namespaces.push(ns);
   const bucket = uniqueBucket(`kv-${prefix}`.slice(0, 20));
   await store.ensureBucket(bucket);
-  const proc = await spawnController(`${prefix}-ctl`, controllerEnv(ns.name, bucket, cap, hold));
+  const proc = await spawnController(
+    `${prefix}-ctl`,
+    controllerEnv(ns.name, bucket, cap, hold, extra),
+  );
   procs.push(proc);
   return { ns: ns.name, bucket, proc };
 }
@@ -132,13 +149,25 @@ beforeAll(async () => {
   cluster = await TestCluster.connect();
   await store.ensureBucket(source.bucket);
   // 15 s Running: the cap's pods overlap for 9+ s however kwok (1-6 s) staggers their start
-  [placing, serial] = await Promise.all([
+  const realNode = [...pools].find(([, pool]) => pool === '')?.[0];
+  if (!realNode) throw new Error('no real (kubelet) node: bash test/cluster/cluster.sh up node');
+  [placing, serial, pulling] = await Promise.all([
     startController('ctl-place', 3, '15s'),
     startController('ctl-prio', 1, '4s'),
+    // the real node, from the registry it pulls from, an image never pushed there
+    startController('ctl-pull', 1, '4s', {
+      WORKER_IMAGE: `${process.env.KUBEVOD_REGISTRY}/kubevod/worker:never-pushed`,
+      WORKER_NODE_SELECTOR: JSON.stringify({ 'kubernetes.io/hostname': realNode }),
+      WORKER_TOLERATIONS: '[]',
+      WORKER_CPU_REQUEST: '10m',
+      WORKER_MEMORY_REQUEST: '16Mi',
+      WORKER_EPHEMERAL_STORAGE_REQUEST: '16Mi',
+    }),
   ]);
   await poll(
-    'both controllers to lead',
-    async () => (await placing.proc.ready()) && (await serial.proc.ready()),
+    'the controllers to lead',
+    async () =>
+      (await placing.proc.ready()) && (await serial.proc.ready()) && (await pulling.proc.ready()),
     120_000,
     250,
   );
@@ -284,7 +313,7 @@ describe('controller on a multi-pool cluster (kube-scheduler + kwok)', () => {
     expect(pools.get(pod!.spec!.nodeName!)).toBe('high-cpu');
   });
 
-  it('a worker too big for any node of the pool stays Pending/Unschedulable; the Transcode stays Pending/JobCreated', async () => {
+  it('a worker too big for any node of the pool stays Unschedulable, and the Transcode says so with the scheduler message', async () => {
     const { ns } = serial;
     // 32 CPUs: more than any 16-CPU high-cpu node has
     const tc = await cluster.createTranscode(ns, 'too-big', {
@@ -312,10 +341,47 @@ describe('controller on a multi-pool cluster (kube-scheduler + kwok)', () => {
     expect(pod.status?.phase).toBe('Pending');
     const message = pod.status!.conditions!.find((c) => c.type === 'PodScheduled')!.message!;
     expect(message).toMatch(/Insufficient cpu/);
-    // The controller does not read pods of waiting Jobs: it reports the Job, not the scheduler.
-    const status = (await cluster.getTranscode(ns, 'too-big'))!.status!;
+    // The controller asks why a pod has not started once its Job is 10 s old.
+    const status = await waitFor(
+      'the Transcode to say Unschedulable',
+      TIMEOUT_MS,
+      async () => {
+        const s = (await cluster.getTranscode(ns, 'too-big'))?.status;
+        const ready = s?.conditions?.find((c) => c.type === 'Ready');
+        return ready?.reason === 'Unschedulable' && ready.message.includes(message) ? s : undefined;
+      },
+      () => snapshot(ns),
+    );
     expect(status.phase).toBe('Pending');
-    expect(status.conditions?.find((c) => c.type === 'Ready')?.reason).toBe('JobCreated');
+    expect(status.conditions?.find((c) => c.type === 'Ready')?.message).toBe(
+      `the worker pod cannot be scheduled: ${message}`,
+    );
     expect(status.jobName).toBe(job);
+    const events = await cluster.events(ns, 'too-big');
+    expect(events.find((e) => e.reason === 'Unschedulable')).toMatchObject({
+      type: 'Warning',
+      note: `the worker pod cannot be scheduled: ${message}`,
+    });
+  });
+
+  it('a worker image that cannot be pulled on the real node: the Transcode says ImagePullBackOff with the kubelet message', async () => {
+    const { ns } = pulling;
+    await cluster.createTranscode(ns, 'no-image', { source });
+    const ready = await waitFor(
+      'the Transcode to say ImagePullBackOff',
+      TIMEOUT_MS,
+      async () => {
+        const s = (await cluster.getTranscode(ns, 'no-image'))?.status;
+        const r =
+          s?.phase === 'Pending' ? s.conditions?.find((c) => c.type === 'Ready') : undefined;
+        return r?.reason === 'ImagePullBackOff' ? r : undefined;
+      },
+      () => snapshot(ns),
+    );
+    expect(ready.message).toMatch(
+      /^the worker image cannot be pulled \((ErrImagePull|ImagePullBackOff)\): .*kubevod\/worker:never-pushed/,
+    );
+    const pod = (await workerPods(ns))[0];
+    expect(pools.get(pod.spec!.nodeName!)).toBe(''); // the real node: its kubelet tried the pull
   });
 });
