@@ -325,7 +325,9 @@ async function main(): Promise<void> {
           return (
             jobNames.has(expected) &&
             t.status?.jobName === expected &&
-            ((t.status.phase === 'Pending' && ready?.reason === 'JobCreated') ||
+            // Unschedulable: a pod waiting for one of the pool's pod slots, as the scheduler says
+            ((t.status.phase === 'Pending' &&
+              (ready?.reason === 'JobCreated' || ready?.reason === 'Unschedulable')) ||
               (pools &&
                 ((t.status.phase === 'Running' && ready?.reason === 'Encoding') ||
                   (t.status.phase === 'Succeeded' && ready?.reason === 'Succeeded')))) &&
