@@ -8,6 +8,7 @@
  *   BENCH_PART_SIZES=16,5   more multipart runs, each in a fresh api, with these part sizes (MiB)
  *   BENCH_ABLATION=1        more multipart runs, adding the memory settings one at a time
  *   BENCH_NO_IMPORTS=1      skip the import-cost table
+ *   BENCH_TUS_CHUNK_MIB=32  tus PATCH size in MiB, as the CLI sends (0: one PATCH for the file)
  *   BENCH_API_NODE_OPTIONS  experiments only: other NODE_OPTIONS than the chart's
  *
  * The api runs with the NODE_OPTIONS of its Deployment, read from the chart
@@ -28,6 +29,7 @@ import { measureImportCosts } from './import-cost';
 
 const MiB = 1024 * 1024;
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 * MiB);
+const TUS_CHUNK_MIB = Number(process.env.BENCH_TUS_CHUNK_MIB ?? 32);
 const KEY = 'bench-key';
 const MB_PER_MIB = 1.048576;
 const CHART_DEPLOYMENT = join(REPO_ROOT, 'charts/kubevod/templates/api/deployment.yaml');
@@ -210,7 +212,8 @@ async function main(): Promise<void> {
     const viaApi = await postMultipart(main.api);
     const afterMultipart = memory(main.api.pid);
 
-    // Through the API with tus: 32 MiB PATCHes, parts staged on disk by @tus/s3-store.
+    // Through the API with tus: PATCHes of BENCH_TUS_CHUNK_MIB (0: one PATCH for the whole
+    // file), parts staged on disk by @tus/s3-store.
     const viaTus = await timed(
       () =>
         new Promise<void>((resolve, reject) => {
@@ -218,7 +221,7 @@ async function main(): Promise<void> {
             endpoint: `${main.api.url}/v1/uploads`,
             headers: { authorization: `Bearer ${KEY}` },
             metadata: { filename: 'upload.mp4' },
-            chunkSize: 32 * MiB,
+            chunkSize: TUS_CHUNK_MIB ? TUS_CHUNK_MIB * MiB : Infinity,
             retryDelays: null,
             onSuccess: () => resolve(),
             onError: reject,
@@ -306,7 +309,7 @@ async function main(): Promise<void> {
       afterMultipart.hwm.toFixed(0),
     );
     row(
-      'same api, then tus /v1/uploads (32 MiB chunks)',
+      `same api, then tus /v1/uploads (${TUS_CHUNK_MIB ? `${TUS_CHUNK_MIB} MiB PATCHes` : 'one PATCH'})`,
       viaTus.seconds,
       vs(viaTus.seconds),
       '',
