@@ -387,6 +387,12 @@ describe('the Helm chart (charts/kubevod)', () => {
     const first = install();
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
+    // NOTES.txt: the routes the apps serve (multipart POST /v1/videos, the player page /watch/:id)
+    expect(first.stdout).toContain(
+      'curl -H "Authorization: Bearer $KUBEVOD_API_KEY" -F file=@my-video.mp4 $KUBEVOD_API_URL/v1/videos\n',
+    );
+    expect(first.stdout).toMatch(/\(player page: http:\/\/\S+\/watch\/<video id>\)/);
+    expect(first.stdout).not.toContain('Helm does not upgrade CRDs');
     const s3 = secretData('kv-kubevod-s3');
     const keys = secretData('kv-kubevod-api-keys');
     expect(Buffer.from(s3.S3_SECRET_KEY, 'base64').toString()).toMatch(/^[A-Za-z0-9]{40}$/);
@@ -395,6 +401,7 @@ describe('the Helm chart (charts/kubevod)', () => {
     const second = install();
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('REVISION: 2');
+    expect(second.stdout).toContain('kubectl apply --server-side -f charts/kubevod/crds/');
     expect(secretData('kv-kubevod-s3')).toEqual(s3);
     expect(secretData('kv-kubevod-api-keys')).toEqual(keys);
   });
