@@ -62,6 +62,19 @@ const cond = (type: string, status: string, reason: string, message: string, at 
   observedGeneration: 2,
 });
 
+/** The status of a Transcode failed before any Job: no jobName, no start time, completed now. */
+const refusedStatus = (reason: string, message: string) => ({
+  phase: 'Failed',
+  observedGeneration: 2,
+  attempt: 0,
+  completionTime: NOW,
+  conditions: [
+    cond('Ready', 'False', reason, message),
+    cond('Progressing', 'False', reason, message),
+    cond('Failed', 'True', reason, message),
+  ],
+});
+
 describe('statusFromObservation', () => {
   it('invalid spec: Failed/InvalidSpec, no Job', () => {
     expect(
@@ -70,17 +83,7 @@ describe('statusFromObservation', () => {
         jobName: undefined,
         invalid: ['spec.source: Required', 'x'],
       }),
-    ).toEqual({
-      phase: 'Failed',
-      observedGeneration: 2,
-      attempt: 0,
-      completionTime: NOW,
-      conditions: [
-        cond('Ready', 'False', 'InvalidSpec', 'spec.source: Required; x'),
-        cond('Progressing', 'False', 'InvalidSpec', 'spec.source: Required; x'),
-        cond('Failed', 'True', 'InvalidSpec', 'spec.source: Required; x'),
-      ],
-    });
+    ).toEqual(refusedStatus('InvalidSpec', 'spec.source: Required; x'));
   });
 
   it('name held by another namespace: Failed/NameConflict, naming the holder', () => {
@@ -88,17 +91,7 @@ describe('statusFromObservation', () => {
       'the video id is taken: team-a/intro (created earlier) has the same name, and video ids are Transcode names, unique across namespaces';
     expect(
       statusFromObservation({ ...base, jobName: undefined, nameTakenBy: 'team-a/intro' }),
-    ).toEqual({
-      phase: 'Failed',
-      observedGeneration: 2,
-      attempt: 0,
-      completionTime: NOW,
-      conditions: [
-        cond('Ready', 'False', 'NameConflict', message),
-        cond('Progressing', 'False', 'NameConflict', message),
-        cond('Failed', 'True', 'NameConflict', message),
-      ],
-    });
+    ).toEqual(refusedStatus('NameConflict', message));
   });
 
   it('held back by the cap: Pending/ConcurrencyLimited', () => {
