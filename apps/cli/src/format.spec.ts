@@ -31,6 +31,21 @@ describe('CLI formatting', () => {
         }),
       ),
     ).toBe('Failed (InvalidInput: no video stream) [deleting]');
+    expect(
+      statusLine(
+        video({
+          phase: 'Pending',
+          reason: 'Unschedulable',
+          message:
+            'the worker pod cannot be scheduled: 0/3 nodes are available: 3 Insufficient cpu.',
+        }),
+      ),
+    ).toBe(
+      'Pending (Unschedulable: the worker pod cannot be scheduled: 0/3 nodes are available: 3 Insufficient cpu.)',
+    );
+    expect(
+      statusLine(video({ phase: 'Pending', reason: 'JobCreated', message: 'Job x-0 created' })),
+    ).toBe('Pending (JobCreated)');
   });
 
   it('prefers KUBEVOD_PLAYBACK_URL, else what the API reported', () => {

@@ -1,3 +1,4 @@
+import { STUCK_REASONS, type ConditionReason } from '@kubevod/contracts';
 import type { VideoView } from './api-client';
 
 export interface PlaybackUrls {
@@ -17,11 +18,13 @@ export function playbackUrls(
   return video.playback;
 }
 
-/** One line about where a video is: `Running 42% (Encoding)`. */
+/** One line about where a video is: `Running 42% (Encoding)`; the message when it failed or is stuck. */
 export function statusLine(video: VideoView): string {
   const percent = video.progress ? ` ${Math.floor(video.progress.percent)}%` : '';
+  const telling =
+    video.phase === 'Failed' || STUCK_REASONS.includes(video.reason as ConditionReason);
   const reason = video.reason
-    ? ` (${video.reason}${video.message && video.phase === 'Failed' ? `: ${video.message}` : ''})`
+    ? ` (${video.reason}${video.message && telling ? `: ${video.message}` : ''})`
     : '';
   const deleting = video.deleting ? ' [deleting]' : '';
   return `${video.phase}${percent}${reason}${deleting}`;

@@ -25,6 +25,9 @@ export const CONDITION_REASONS = [
 ] as const;
 export type ConditionReason = (typeof CONDITION_REASONS)[number];
 
+/** Pending reasons that need someone's attention (the Transcode waits; its message says why). */
+export const STUCK_REASONS: readonly ConditionReason[] = ['Unschedulable', 'ImagePullBackOff'];
+
 export const CONDITION_TYPES = ['Ready', 'Progressing', 'Failed'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 

@@ -10,6 +10,7 @@ import {
   type TranscodeStatus,
   RETRY_ANNOTATION,
   RETRY_HANDLED_ANNOTATION,
+  STUCK_REASONS,
 } from '@kubevod/contracts';
 import {
   isConflict,
@@ -472,9 +473,7 @@ export class TranscodeReconciler {
     if (prev?.phase === next.phase && reason(prev) === reason(next)) return;
     const ready = next.conditions?.find((c) => c.type === 'Ready');
     const warning =
-      next.phase === 'Failed' ||
-      ready?.reason === 'Unschedulable' ||
-      ready?.reason === 'ImagePullBackOff';
+      next.phase === 'Failed' || (ready !== undefined && STUCK_REASONS.includes(ready.reason));
     this.logger.info(
       {
         transcode: `${tc.metadata.namespace}/${tc.metadata.name}`,
