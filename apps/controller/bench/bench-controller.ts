@@ -34,6 +34,7 @@ import { buildJob, jobName } from '../src/reconcile/job-spec';
 import type { JobWire, TranscodeWire } from '../src/reconcile/wire';
 import { freePort } from '../test/process';
 import { REPO_ROOT, ensureCrd, readyRecord, waitFor } from '../test/fixtures';
+import { minioBinary } from '../../../test/support/minio-binary';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const CLIENT_CONCURRENCY = Number(process.env.BENCH_CLIENT_CONCURRENCY ?? 32);
@@ -117,11 +118,7 @@ function kubeconfigPath(): string {
 
 async function ensureS3(children: ChildProcess[]): Promise<void> {
   if (process.env.S3_ENDPOINT) return;
-  const bin = join(
-    process.env.KUBEVOD_CACHE ?? join(process.env.HOME ?? '/root', '.cache/kubevod'),
-    'tools/bin/minio',
-  );
-  if (!existsSync(bin)) throw new Error(`no S3_ENDPOINT and no MinIO binary at ${bin}`);
+  const bin = minioBinary();
   const port = await freePort();
   const user = `bench${randomBytes(4).toString('hex')}`;
   const pass = randomBytes(16).toString('hex');

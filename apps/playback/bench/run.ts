@@ -12,11 +12,10 @@
  * rather than one target. The table shows the median round of each. Traffic stays on 127.0.0.1.
  *
  * Storage: S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY if set, else a MinIO started here from
- * KUBEVOD_MINIO_BIN (default ~/.cache/kubevod/tools/bin/minio).
+ * KUBEVOD_MINIO_BIN (default: the pinned MinIO that cluster.sh builds).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -24,6 +23,7 @@ import * as path from 'node:path';
 import { loadConfig } from '@kubevod/runtime';
 import { MinioObjectStore, StorageConfigSchema, type StorageConfig } from '@kubevod/storage';
 import { encodeFixture, publishDir } from '../test/fixture-publisher';
+import { minioBinary } from '../../../test/support/minio-binary';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -100,9 +100,7 @@ async function waitFor(url: string, headers: Record<string, string> = {}): Promi
 
 async function storage(): Promise<StorageConfig> {
   if (process.env.S3_ENDPOINT) return loadConfig(StorageConfigSchema, process.env);
-  const bin =
-    process.env.KUBEVOD_MINIO_BIN ?? path.join(homedir(), '.cache/kubevod/tools/bin/minio');
-  if (!existsSync(bin)) throw new Error(`no S3_ENDPOINT and no MinIO binary at ${bin}`);
+  const bin = minioBinary();
   const port = await freePort();
   const data = await mkdtemp(path.join(tmpdir(), 'kubevod-bench-minio-'));
   const user = `bench${randomBytes(4).toString('hex')}`;

@@ -15,13 +15,13 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { encodeArgs, parseProbe, planLadder, probeArgs, type EncodePlan } from '@kubevod/ffmpeg';
 import { MinioObjectStore, type StorageConfig } from '@kubevod/storage';
+import { minioBinary } from '../../../test/support/minio-binary';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const PRESET = process.env.BENCH_PRESET ?? 'veryfast';
 const MAX_ALLOC = 1024 ** 3;
 const ROOT = join(__dirname, '..', '..', '..');
 const CACHE = join(process.env.HOME ?? tmpdir(), '.cache', 'kubevod', 'bench');
-const MINIO_BIN = process.env.MINIO_BIN ?? '/root/.cache/kubevod/tools/bin/minio';
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /** CPU seconds of every child this process has waited for (cutime + cstime). */
@@ -131,7 +131,7 @@ async function ensureStorage(): Promise<{ config: StorageConfig; stop(): void }>
     S3_BUCKET: 'kubevod',
   };
   const child = spawn(
-    MINIO_BIN,
+    minioBinary(),
     ['server', dir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${port + 1}`],
     {
       env: {
