@@ -68,7 +68,7 @@ describe('controller: one video id across namespaces', () => {
     expect(refused?.status?.conditions?.find((c) => c.type === 'Failed')).toMatchObject({
       status: 'True',
       reason: 'NameConflict',
-      message: `the video id is taken: ${first.name}/clip (created earlier) has the same name, and video ids are Transcode names, unique across namespaces`,
+      message: `the video id is taken: ${first.name}/clip holds it (video ids are Transcode names, unique across the watched namespaces)`,
     });
     expect(await cluster.jobs(second.name)).toEqual([]);
     await waitFor('the NameConflict event', async () =>

@@ -88,7 +88,7 @@ describe('statusFromObservation', () => {
 
   it('name held by another namespace: Failed/NameConflict, naming the holder', () => {
     const message =
-      'the video id is taken: team-a/intro (created earlier) has the same name, and video ids are Transcode names, unique across namespaces';
+      'the video id is taken: team-a/intro holds it (video ids are Transcode names, unique across the watched namespaces)';
     expect(
       statusFromObservation({ ...base, jobName: undefined, nameTakenBy: 'team-a/intro' }),
     ).toEqual(refusedStatus('NameConflict', message));

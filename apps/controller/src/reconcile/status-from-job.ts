@@ -103,7 +103,7 @@ function verdict(o: Observation): Verdict {
     return {
       phase: 'Failed',
       reason: 'NameConflict',
-      message: `the video id is taken: ${o.nameTakenBy} (created earlier) has the same name, and video ids are Transcode names, unique across namespaces`,
+      message: `the video id is taken: ${o.nameTakenBy} holds it (video ids are Transcode names, unique across the watched namespaces)`,
     };
   }
   if (o.cancelled) {
