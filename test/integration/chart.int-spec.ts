@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { z } from 'zod';
@@ -184,6 +184,8 @@ describe('the Helm chart (charts/kubevod)', () => {
           'worker.tolerations[0].value=high-cpu',
           'worker.tolerations[0].effect=NoSchedule',
           'controller.maxConcurrentTranscodes=3',
+          'worker.settings.MAX_HEIGHT=2160',
+          'worker.settings.X264_PRESET=veryfast',
         ],
       }),
     );
@@ -219,6 +221,7 @@ describe('the Helm chart (charts/kubevod)', () => {
       WORKER_EPHEMERAL_STORAGE_LIMIT: '20Gi',
       WORKER_S3_SECRET: 'kv-kubevod-s3',
       MAX_CONCURRENT_TRANSCODES: 3,
+      WORKER_SETTINGS: { MAX_HEIGHT: 2160, X264_PRESET: 'veryfast' },
       LEASE_NAME: 'kv-kubevod-controller',
       WATCH_NAMESPACES: [],
     });
@@ -333,6 +336,39 @@ describe('the Helm chart (charts/kubevod)', () => {
     );
   });
 
+  it('grants the controller exactly the rules of apps/controller/rbac.yaml (its RBAC test runs with them)', () => {
+    type Rule = {
+      apiGroups: string[];
+      resources: string[];
+      verbs: string[];
+      resourceNames?: string[];
+    };
+    type WithRules = K8sObject & { rules: Rule[] };
+    const written = objects(readFileSync(join(root, 'apps/controller/rbac.yaml'), 'utf8'));
+    const objs = objects(renderChart({ namespace: ns }));
+    const cluster = find(objs, 'ClusterRole', `kv-kubevod-controller-${ns}`) as WithRules;
+    expect(cluster.rules).toEqual(
+      (find(written, 'ClusterRole', 'kubevod-controller') as WithRules).rules,
+    );
+    // per watched namespace: the same rules in a Role
+    const scoped = objects(
+      renderChart({ namespace: ns, set: [`controller.watchNamespaces={${watched}}`] }),
+    );
+    const role = scoped.find(
+      (o) => o.kind === 'Role' && o.metadata.namespace === watched,
+    ) as WithRules;
+    expect(role.rules).toEqual(cluster.rules);
+    // the Lease: the same verbs, all but create narrowed to the controller's Lease
+    const lease = (find(written, 'Role', 'kubevod-controller-leader-election') as WithRules).rules;
+    const chartLease = (find(objs, 'Role', 'kv-kubevod-controller-leader-election') as WithRules)
+      .rules;
+    expect(chartLease.flatMap((r) => r.verbs).sort()).toEqual(lease.flatMap((r) => r.verbs).sort());
+    for (const r of chartLease) {
+      expect(r.resources).toEqual(['leases']);
+      if (!r.verbs.includes('create')) expect(r.resourceNames).toEqual(['kv-kubevod-controller']);
+    }
+  });
+
   it('renders a ServiceMonitor and a Grafana dashboard that parses as JSON', () => {
     const objs = objects(
       renderChart({ set: ['serviceMonitor.enabled=true', 'grafanaDashboard.enabled=true'] }),
@@ -361,6 +397,8 @@ describe('the Helm chart (charts/kubevod)', () => {
       ['controller.webhook.urls[0]=https://h.example.test', 'controller.webhook.secret=short'],
       /at least 16 characters/,
     ],
+    [['worker.settings.MAX_HEGHT=2160'], /MAX_HEGHT/],
+    [['worker.settings.X264_PRESET=placebo'], /X264_PRESET/],
   ])('refuses bad values %j with a message naming the problem', (set, message) => {
     const r = helm(['template', 'kv', CHART_DIR, ...set.flatMap((s) => ['--set', s])]);
     expect(r.code).not.toBe(0);

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { WORKER_SETTINGS } from '@kubevod/contracts';
 import { env } from '@kubevod/runtime';
 import { StorageConfigSchema } from '@kubevod/storage';
 import { z } from 'zod';
@@ -87,6 +88,11 @@ export const ControllerConfigSchema = z
     WORKER_PRIORITY_CLASS: optional(),
     /** JSON object: extra annotations of the worker pods (e.g. a mesh opt-out; tests: kwok's stage delays) */
     WORKER_POD_ANNOTATIONS: json(z.record(z.string(), z.string()), '{}'),
+    /** the worker's limits and encoder settings for every Job (JSON; keys from WORKER_SETTINGS) */
+    WORKER_SETTINGS: json(
+      z.partialRecord(z.enum(WORKER_SETTINGS), z.union([z.string().min(1), z.number()])),
+      '{}',
+    ),
     JOB_ACTIVE_DEADLINE_SECONDS: env.int(3600, 1),
     JOB_BACKOFF_LIMIT: env.int(2),
     JOB_TTL_SECONDS_AFTER_FINISHED: env.int(3600),

@@ -39,7 +39,8 @@ const specFromJson = z.string().transform((text, ctx): TranscodeSpec => {
 
 /**
  * Configuration of the worker, read from the environment of its Job's pod. The controller sets
- * the KUBEVOD_* variables (WORKER_ENV); the chart sets storage, limits and encoder settings.
+ * the KUBEVOD_* variables (WORKER_ENV), TMPDIR, LOG_LEVEL and S3_*, plus the operator's
+ * WORKER_SETTINGS (chart: worker.settings): the limits and encoder settings below.
  * Any problem exits with WORKER_EXIT.invalidSpec (permanent: a retry would fail the same way).
  */
 export const WorkerConfigSchema = StorageConfigSchema.extend({

@@ -24,6 +24,24 @@ export const WORKER_ENV = {
   scratchDir: 'KUBEVOD_SCRATCH_DIR',
 } as const;
 
+/**
+ * The worker's own settings an operator may set for every Job (chart: worker.settings; controller:
+ * WORKER_SETTINGS): the limits checked on the probed source before decoding, and the encoder's
+ * speed/quality trade-off. The worker validates the values at start (bad: a permanent failure).
+ */
+export const WORKER_SETTINGS = [
+  'MAX_WIDTH',
+  'MAX_HEIGHT',
+  'MAX_DURATION_SECONDS',
+  'MAX_FRAME_RATE',
+  'MAX_STREAMS',
+  'MAX_SOURCE_BYTES',
+  'FFMPEG_MAX_ALLOC_BYTES',
+  'X264_PRESET',
+  'SEGMENT_SECONDS',
+] as const;
+export type WorkerSetting = (typeof WORKER_SETTINGS)[number];
+
 export const ProgressRecordSchema = z.object({
   videoId: z.string(),
   attempt: z.int().min(0),

@@ -57,6 +57,9 @@ export function jobTemplateFrom(config: ControllerConfig): JobTemplate {
     affinity: config.WORKER_AFFINITY,
     priorityClassName: config.WORKER_PRIORITY_CLASS,
     podAnnotations: config.WORKER_POD_ANNOTATIONS,
+    settings: Object.entries(config.WORKER_SETTINGS)
+      .map(([name, value]) => ({ name, value: String(value) }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     activeDeadlineSeconds: config.JOB_ACTIVE_DEADLINE_SECONDS,
     backoffLimit: config.JOB_BACKOFF_LIMIT,
     ttlSecondsAfterFinished: config.JOB_TTL_SECONDS_AFTER_FINISHED,

@@ -25,6 +25,10 @@ const template: JobTemplate = {
   scratchDir: '/scratch',
   scratchSizeLimit: '20Gi',
   logLevel: 'info',
+  settings: [
+    { name: 'MAX_HEIGHT', value: '2160' },
+    { name: 'X264_PRESET', value: 'veryfast' },
+  ],
   s3: {
     endpoint: 'http://minio.kubevod:9000',
     region: 'us-east-1',
@@ -138,6 +142,8 @@ describe('buildJob', () => {
                     name: 'S3_SECRET_KEY',
                     valueFrom: { secretKeyRef: { name: 'kubevod-s3', key: 'S3_SECRET_KEY' } },
                   },
+                  { name: 'MAX_HEIGHT', value: '2160' },
+                  { name: 'X264_PRESET', value: 'veryfast' },
                 ],
                 resources: {
                   requests: { cpu: '2', memory: '2Gi', 'ephemeral-storage': '10Gi' },

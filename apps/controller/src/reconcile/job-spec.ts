@@ -25,6 +25,8 @@ export interface JobTemplate {
   priorityClassName?: string;
   /** extra annotations of the pod template (none: the key is left out) */
   podAnnotations?: Record<string, string>;
+  /** the worker's settings (WORKER_SETTINGS names), as env of the worker container, sorted */
+  settings?: { name: string; value: string }[];
   activeDeadlineSeconds: number;
   backoffLimit: number;
   ttlSecondsAfterFinished: number;
@@ -185,6 +187,7 @@ export function buildJob(owner: JobOwner, attempt: number, template: JobTemplate
                 { name: 'S3_BUCKET', value: template.s3.bucket },
                 { name: 'S3_ACCESS_KEY', ...secret(template.s3.accessKeyKey) },
                 { name: 'S3_SECRET_KEY', ...secret(template.s3.secretKeyKey) },
+                ...(template.settings ?? []),
               ],
               resources: resources(template, owner.spec),
               // The worker writes {reason,message} JSON here on failure; logs if it could not.
