@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { validateTranscodeSpec } from '@kubevod/contracts';
+import { parse, stringify } from 'yaml';
 import { installCrd, kubectl } from '../support/kubectl';
 
 const root = join(__dirname, '..', '..');
@@ -157,6 +159,19 @@ describe('the generated Transcode CRD on a real kube-apiserver', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(message);
   });
+
+  it.each(readdirSync(join(root, 'k8s/samples')))(
+    'accepts the sample k8s/samples/%s (server-side dry run) and the shared schema agrees',
+    (file) => {
+      const text = readFileSync(join(root, 'k8s/samples', file), 'utf8');
+      const sample = parse(text) as { kind: string; spec: unknown };
+      expect(sample.kind).toBe('Transcode');
+      expect(validateTranscodeSpec(sample.spec)).toMatchObject({ ok: true });
+      const r = kubectl(['apply', '--dry-run=server', '-n', ns, '-f', '-'], text);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    },
+  );
 
   it('keeps spec.source immutable (CEL transition rule)', () => {
     expect(kubectl(['apply', '-f', '-'], transcode('imm', { source })).code).toBe(0);

@@ -41,7 +41,7 @@ export const API_ERROR_REASONS = {
   415: ['UnsupportedMediaType', 'UnsupportedContentType'],
   460: ['ChecksumMismatch'],
   500: ['InternalError'],
-  503: ['StorageUnavailable', 'KubernetesUnavailable', 'ShuttingDown'],
+  503: ['StorageUnavailable', 'KubernetesUnavailable'],
 } as const;
 
 export type ApiErrorReason = (typeof API_ERROR_REASONS)[keyof typeof API_ERROR_REASONS][number];
