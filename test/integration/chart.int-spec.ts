@@ -169,6 +169,20 @@ describe('the Helm chart (charts/kubevod)', () => {
       },
     ]);
     expect(find(objs, 'Deployment', 'kv-kubevod-controller').spec.replicas).toBe(2);
+    // Behind the ingress: a terminating pod serves 5 s more while endpoints converge (no 502 in
+    // a rolling update), within a grace period that also covers the app's own drain.
+    for (const [name, grace] of [
+      ['kv-kubevod-api', 75],
+      ['kv-kubevod-playback', 35],
+    ] as const) {
+      const pod = podSpec(find(objs, 'Deployment', name));
+      expect(pod.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+      expect(pod.terminationGracePeriodSeconds).toBe(grace);
+    }
+    const noDelay = objects(renderChart({ namespace: ns, set: ['shutdownDelaySeconds=0'] }));
+    expect(
+      podSpec(find(noDelay, 'Deployment', 'kv-kubevod-playback')).containers[0].lifecycle,
+    ).toBeUndefined();
   });
 
   it('sets only variables the apps read, with values their config schemas accept', () => {
