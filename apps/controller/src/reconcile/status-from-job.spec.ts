@@ -75,6 +75,19 @@ const refusedStatus = (reason: string, message: string) => ({
   ],
 });
 
+/** The status of a Transcode whose Job exists and whose worker has not started. */
+const pendingWithJob = (reason: string, message: string) => ({
+  phase: 'Pending',
+  observedGeneration: 2,
+  attempt: 0,
+  jobName: 'intro-abcd1234-0',
+  startTime: T0,
+  conditions: [
+    cond('Ready', 'False', reason, message),
+    cond('Progressing', 'True', reason, message),
+  ],
+});
+
 describe('statusFromObservation', () => {
   it('invalid spec: Failed/InvalidSpec, no Job', () => {
     expect(
@@ -119,17 +132,9 @@ describe('statusFromObservation', () => {
   });
 
   it('Job created, pod not running yet: Pending/JobCreated with the Job name', () => {
-    expect(statusFromObservation({ ...base, job: job({ startTime: T0, active: 1 }) })).toEqual({
-      phase: 'Pending',
-      observedGeneration: 2,
-      attempt: 0,
-      jobName: 'intro-abcd1234-0',
-      startTime: T0,
-      conditions: [
-        cond('Ready', 'False', 'JobCreated', 'Job intro-abcd1234-0 created'),
-        cond('Progressing', 'True', 'JobCreated', 'Job intro-abcd1234-0 created'),
-      ],
-    });
+    expect(statusFromObservation({ ...base, job: job({ startTime: T0, active: 1 }) })).toEqual(
+      pendingWithJob('JobCreated', 'Job intro-abcd1234-0 created'),
+    );
   });
 
   it('pod stuck before it runs: Pending with the reason and message of why', () => {
@@ -139,17 +144,7 @@ describe('statusFromObservation', () => {
     };
     expect(
       statusFromObservation({ ...base, job: job({ startTime: T0, active: 1 }), workerWaiting }),
-    ).toEqual({
-      phase: 'Pending',
-      observedGeneration: 2,
-      attempt: 0,
-      jobName: 'intro-abcd1234-0',
-      startTime: T0,
-      conditions: [
-        cond('Ready', 'False', 'Unschedulable', workerWaiting.message),
-        cond('Progressing', 'True', 'Unschedulable', workerWaiting.message),
-      ],
-    });
+    ).toEqual(pendingWithJob('Unschedulable', workerWaiting.message));
   });
 
   it('worker reporting: Running/Encoding with progress and probed source', () => {
