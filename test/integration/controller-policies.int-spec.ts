@@ -7,18 +7,8 @@ import { objectKeys, WORKER_EXIT } from '@kubevod/contracts';
 import { jobName } from '../../apps/controller/src/reconcile/job-spec';
 import { NOTIFIED_ANNOTATION } from '../../apps/controller/src/reconcile/labels';
 import { verifySignature } from '../../apps/controller/src/webhook/webhook-signature';
-import {
-  ensureCrd,
-  readyRecord,
-  startController,
-  storeFromEnv,
-  testConfig,
-  TestCluster,
-  uniqueBucket,
-  waitFor,
-  type RunningController,
-} from '../../apps/controller/test/fixtures';
-import { freshNamespace } from '../setup/namespace';
+import { readyRecord, waitFor } from '../../apps/controller/test/fixtures';
+import { controllerSuite } from '../../apps/controller/test/suite';
 
 jest.setTimeout(120_000);
 
@@ -31,17 +21,13 @@ interface Delivery {
 }
 
 describe('controller policies: cap and priority, webhook, retention, invalid spec', () => {
-  let ns: Awaited<ReturnType<typeof freshNamespace>>;
-  let cluster: TestCluster;
-  let controller: RunningController | undefined;
   let hook: Server;
   const deliveries: Delivery[] = [];
   let failNext = 1; // the receiver refuses the first delivery with a 503: it must be retried
-  const store = storeFromEnv();
-  const bucket = uniqueBucket('kv-pol');
-  const source = { bucket, key: 'sources/x/source' };
+  const t = controllerSuite('controller-policies');
+  const source = { bucket: t.bucket, key: 'sources/x/source' };
 
-  const status = async (name: string) => (await cluster.getTranscode(ns.name, name))?.status;
+  const status = async (name: string) => (await t.cluster.getTranscode(t.ns, name))?.status;
   const reasonOf = async (name: string) =>
     (await status(name))?.conditions?.find((c) => c.type === 'Ready')?.reason;
   const waitReason = (name: string, reason: string) =>
@@ -49,13 +35,9 @@ describe('controller policies: cap and priority, webhook, retention, invalid spe
       (await reasonOf(name)) === reason ? true : undefined,
     );
   const jobsOf = async () =>
-    (await cluster.jobs(ns.name)).map((j) => j.metadata!.labels!['media.kubevod.io/transcode']);
+    (await t.cluster.jobs(t.ns)).map((j) => j.metadata!.labels!['media.kubevod.io/transcode']);
 
   beforeAll(async () => {
-    ensureCrd();
-    ns = await freshNamespace('controller-policies');
-    cluster = await TestCluster.connect();
-    await store.ensureBucket(bucket);
     hook = createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
@@ -75,27 +57,20 @@ describe('controller policies: cap and priority, webhook, retention, invalid spe
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
     const port = (hook.address() as { port: number }).port;
-    controller = await startController(
-      testConfig(ns.name, bucket, {
-        MAX_CONCURRENT_TRANSCODES: '1',
-        RETENTION_SECONDS: '3',
-        WEBHOOK_URLS: `http://127.0.0.1:${port}/hooks/transcode`,
-        WEBHOOK_SECRET: SECRET,
-      }),
-    );
-    await waitFor('leadership', async () => (await fetch(`${controller!.url}/readyz`)).ok);
+    await t.start({
+      MAX_CONCURRENT_TRANSCODES: '1',
+      RETENTION_SECONDS: '3',
+      WEBHOOK_URLS: `http://127.0.0.1:${port}/hooks/transcode`,
+      WEBHOOK_SECRET: SECRET,
+    });
   });
 
   afterAll(async () => {
-    await controller?.close();
     await new Promise((r) => hook?.close(r));
-    if (ns) await cluster?.releaseTranscodes(ns.name);
-    cluster?.close();
-    await ns?.cleanup();
   });
 
   it('fails an invalid spec with InvalidSpec and creates no Job (and says so by webhook)', async () => {
-    await cluster.createTranscode(ns.name, 'bad-labels', {
+    await t.cluster.createTranscode(t.ns, 'bad-labels', {
       source,
       labels: { 'bad key!': 'x' },
     });
@@ -112,25 +87,25 @@ describe('controller policies: cap and priority, webhook, retention, invalid spe
   });
 
   it('holds work at the cap, then admits by priority; notifies; retains outputs on expiry', async () => {
-    const first = await cluster.createTranscode(ns.name, 'first', { source });
+    const first = await t.cluster.createTranscode(t.ns, 'first', { source });
     await waitReason('first', 'JobCreated');
-    const low = await cluster.createTranscode(ns.name, 'low', { source, priority: -10 });
-    const high = await cluster.createTranscode(ns.name, 'high', { source, priority: 50 });
+    const low = await t.cluster.createTranscode(t.ns, 'low', { source, priority: -10 });
+    const high = await t.cluster.createTranscode(t.ns, 'high', { source, priority: 50 });
     await waitReason('low', 'ConcurrencyLimited');
     await waitReason('high', 'ConcurrencyLimited');
     expect(await status('high')).toMatchObject({ phase: 'Pending' });
     expect(await jobsOf()).toEqual(['first']);
 
     // first finishes: the slot goes to high (priority 50), not low (older but -10)
-    await store.putJson(bucket, objectKeys.ready('first'), readyRecord('first', bucket));
-    await cluster.finishPod(ns.name, jobName({ name: 'first', uid: first.metadata.uid! }, 0), 0);
+    await t.store.putJson(t.bucket, objectKeys.ready('first'), readyRecord('first', t.bucket));
+    await t.cluster.finishPod(t.ns, jobName({ name: 'first', uid: first.metadata.uid! }, 0), 0);
     await waitReason('high', 'JobCreated');
     expect(await reasonOf('low')).toBe('ConcurrencyLimited');
     expect((await jobsOf()).sort()).toEqual(['first', 'high']);
 
     // high fails permanently: now low runs
-    await cluster.finishPod(
-      ns.name,
+    await t.cluster.finishPod(
+      t.ns,
       jobName({ name: 'high', uid: high.metadata.uid! }, 0),
       WORKER_EXIT.limitExceeded,
       '{"reason":"LimitExceeded","message":"source longer than 4 h"}',
@@ -157,35 +132,39 @@ describe('controller policies: cap and priority, webhook, retention, invalid spe
       expect(verifySignature(SECRET, d.body, d.signature)).toBe(true);
       expect(d.event).toMatch(/^transcode\.(succeeded|failed)$/);
     }
-    const metrics = await (await fetch(`${controller!.url}/metrics`)).text();
+    const metrics = await (await fetch(`${t.controller!.url}/metrics`)).text();
     expect(metrics).toMatch(
       /kubevod_controller_webhook_deliveries_total\{result="retried",app="controller"\} 1/,
     );
 
     // retention (3 s): finished Transcodes go away; the succeeded one's outputs stay
     await waitFor('first and high to be deleted after retention', async () =>
-      !(await cluster.getTranscode(ns.name, 'first')) &&
-      !(await cluster.getTranscode(ns.name, 'high'))
+      !(await t.cluster.getTranscode(t.ns, 'first')) &&
+      !(await t.cluster.getTranscode(t.ns, 'high'))
         ? true
         : undefined,
     );
-    expect(await store.stat(bucket, objectKeys.ready('first'))).toBeDefined();
-    expect(await cluster.getTranscode(ns.name, 'low')).toBeDefined();
+    expect(await t.store.stat(t.bucket, objectKeys.ready('first'))).toBeDefined();
+    expect(await t.cluster.getTranscode(t.ns, 'low')).toBeDefined();
   });
 
   it('marks a notified Transcode so the webhook is not sent twice', async () => {
-    const t = await cluster.createTranscode(ns.name, 'notify-once', { source });
+    const created = await t.cluster.createTranscode(t.ns, 'notify-once', { source });
     // low holds the only slot: finish it so notify-once can run
-    const low = await cluster.getTranscode(ns.name, 'low');
-    await store.putJson(bucket, objectKeys.ready('low'), readyRecord('low', bucket));
-    await cluster.finishPod(ns.name, low!.status!.jobName!, 0);
+    const low = await t.cluster.getTranscode(t.ns, 'low');
+    await t.store.putJson(t.bucket, objectKeys.ready('low'), readyRecord('low', t.bucket));
+    await t.cluster.finishPod(t.ns, low!.status!.jobName!, 0);
     await waitReason('notify-once', 'JobCreated');
-    await cluster.finishPod(ns.name, jobName({ name: 'notify-once', uid: t.metadata.uid! }, 0), 1);
+    await t.cluster.finishPod(
+      t.ns,
+      jobName({ name: 'notify-once', uid: created.metadata.uid! }, 0),
+      1,
+    );
     // exit 1 is not permanent: the Job retries (backoffLimit); the Transcode stays in progress
     await new Promise((r) => setTimeout(r, 1500));
     expect((await status('notify-once'))?.phase).not.toBe('Failed');
     await waitFor('the annotation on low', async () => {
-      const l = await cluster.getTranscode(ns.name, 'low');
+      const l = await t.cluster.getTranscode(t.ns, 'low');
       return !l || l.metadata.annotations?.[NOTIFIED_ANNOTATION] === 'Succeeded' ? true : undefined;
     });
     const lows = deliveries.filter((d) => d.body.includes('"name":"low"'));

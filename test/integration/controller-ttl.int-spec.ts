@@ -6,53 +6,31 @@
  */
 import { objectKeys, WORKER_EXIT } from '@kubevod/contracts';
 import { jobName } from '../../apps/controller/src/reconcile/job-spec';
-import {
-  ensureCrd,
-  readyRecord,
-  startController,
-  storeFromEnv,
-  testConfig,
-  TestCluster,
-  uniqueBucket,
-  waitFor,
-  type RunningController,
-} from '../../apps/controller/test/fixtures';
-import { freshNamespace } from '../setup/namespace';
+import { readyRecord, waitFor } from '../../apps/controller/test/fixtures';
+import { controllerSuite } from '../../apps/controller/test/suite';
 
 jest.setTimeout(120_000);
 
 const source = { bucket: 'kv-sources', key: 'sources/in/source' };
 
 describe('controller: a Job removed by its TTL while the controller was down', () => {
-  let ns: Awaited<ReturnType<typeof freshNamespace>>;
-  let cluster: TestCluster;
-  let controller: RunningController | undefined;
-  const store = storeFromEnv();
-  const bucket = uniqueBucket('kv-ttl');
-  // the real TTL controller removes a finished Job 1 s after it finished
-  const config = () => testConfig(ns.name, bucket, { JOB_TTL_SECONDS_AFTER_FINISHED: '1' });
+  const t = controllerSuite('controller-ttl');
 
-  const statusOf = async (name: string) => (await cluster.getTranscode(ns.name, name))?.status;
+  const statusOf = async (name: string) => (await t.cluster.getTranscode(t.ns, name))?.status;
   const ownJobs = async (name: string) =>
-    (await cluster.jobs(ns.name))
+    (await t.cluster.jobs(t.ns))
       .filter((j) => j.metadata?.labels?.['media.kubevod.io/transcode'] === name)
       .map((j) => j.metadata!.name!);
-  const startAndLead = async () => {
-    controller = await startController(config());
-    await waitFor(
-      'the controller to lead and sync',
-      async () => (await fetch(`${controller!.url}/readyz`)).status === 200,
-    );
-  };
+  // the real TTL controller removes a finished Job 1 s after it finished
+  const startAndLead = () => t.start({ JOB_TTL_SECONDS_AFTER_FINISHED: '1' });
 
   /** Job created and running; the controller stops; the worker exits 0; the TTL removes the Job. */
   async function finishWhileAway(name: string): Promise<string> {
-    const tc = await cluster.createTranscode(ns.name, name, { source });
+    const tc = await t.cluster.createTranscode(t.ns, name, { source });
     const job = jobName({ name, uid: tc.metadata.uid! }, 0);
     await waitFor(`${name}'s Job`, async () => (await statusOf(name))?.jobName === job);
-    await controller!.close();
-    controller = undefined;
-    await cluster.finishPod(ns.name, job, WORKER_EXIT.ok);
+    await t.stop();
+    await t.cluster.finishPod(t.ns, job, WORKER_EXIT.ok);
     await waitFor(
       `the TTL controller to remove ${job}`,
       async () => (await ownJobs(name)).length === 0,
@@ -62,25 +40,12 @@ describe('controller: a Job removed by its TTL while the controller was down', (
     return job;
   }
 
-  beforeAll(async () => {
-    ensureCrd();
-    ns = await freshNamespace('controller-ttl');
-    cluster = await TestCluster.connect();
-    await store.ensureBucket(bucket);
-    await startAndLead();
-  });
-
-  afterAll(async () => {
-    await controller?.close();
-    if (ns) await cluster?.releaseTranscodes(ns.name);
-    cluster?.close();
-    await ns?.cleanup();
-  });
+  beforeAll(() => startAndLead());
 
   it('published: Succeeded from the ready record, and no new attempt', async () => {
     const job = await finishWhileAway('published');
-    const record = readyRecord('published', bucket);
-    await store.putJson(bucket, objectKeys.ready('published'), record);
+    const record = readyRecord('published', t.bucket);
+    await t.store.putJson(t.bucket, objectKeys.ready('published'), record);
 
     await startAndLead();
     const done = await waitFor('published to be Succeeded', async () => {
@@ -99,20 +64,20 @@ describe('controller: a Job removed by its TTL while the controller was down', (
     // give a wrong decision time to show: no Job, no JobDeleted warning
     await new Promise((r) => setTimeout(r, 2000));
     expect(await ownJobs('published')).toEqual([]);
-    const reasons = (await cluster.events(ns.name, 'published')).map((e) => e.reason);
+    const reasons = (await t.cluster.events(t.ns, 'published')).map((e) => e.reason);
     expect(reasons).not.toContain('JobDeleted');
     expect(reasons.filter((r) => r === 'JobCreated')).toHaveLength(1);
   });
 
   it("another Transcode's older record of the same name does not count: a new attempt", async () => {
     // An earlier video of this name kept its outputs (deletionPolicy Retain): its record predates us.
-    const stale = readyRecord('unpublished', bucket);
+    const stale = readyRecord('unpublished', t.bucket);
     stale.publishedAt = new Date(Date.now() - 3600_000).toISOString();
-    await store.putJson(bucket, objectKeys.ready('unpublished'), stale);
+    await t.store.putJson(t.bucket, objectKeys.ready('unpublished'), stale);
     const lost = await finishWhileAway('unpublished');
 
     await startAndLead();
-    const tc = await cluster.getTranscode(ns.name, 'unpublished');
+    const tc = await t.cluster.getTranscode(t.ns, 'unpublished');
     const next = jobName({ name: 'unpublished', uid: tc!.metadata.uid! }, 1);
     const s = await waitFor('attempt 1 to be created', async () => {
       const st = await statusOf('unpublished');
@@ -122,7 +87,7 @@ describe('controller: a Job removed by its TTL while the controller was down', (
     expect(s.phase).toBe('Pending');
     expect(await ownJobs('unpublished')).toEqual([next]);
     const warning = await waitFor('a JobDeleted warning', async () =>
-      (await cluster.events(ns.name, 'unpublished')).find((e) => e.reason === 'JobDeleted'),
+      (await t.cluster.events(t.ns, 'unpublished')).find((e) => e.reason === 'JobDeleted'),
     );
     expect(warning.note).toBe(`Job ${lost} disappeared; started attempt 1`);
   });

@@ -12,34 +12,20 @@ import {
   WORKER_EXIT,
 } from '@kubevod/contracts';
 import { MERGE_PATCH } from '@kubevod/kube';
-import {
-  ensureCrd,
-  readyRecord,
-  startController,
-  storeFromEnv,
-  testConfig,
-  TestCluster,
-  uniqueBucket,
-  waitFor,
-  type RunningController,
-} from '../../apps/controller/test/fixtures';
+import { readyRecord, waitFor } from '../../apps/controller/test/fixtures';
+import { controllerSuite } from '../../apps/controller/test/suite';
 import { buildJob, jobName } from '../../apps/controller/src/reconcile/job-spec';
 import { jobTemplateFrom } from '../../apps/controller/src/manager/controller-manager';
 import { FINALIZER } from '../../apps/controller/src/reconcile/labels';
-import { freshNamespace } from '../setup/namespace';
 
 jest.setTimeout(120_000);
 
 const source = { bucket: 'kv-sources', key: 'sources/in/source' };
 
 describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
-  let ns: Awaited<ReturnType<typeof freshNamespace>>;
-  let cluster: TestCluster;
-  let controller: RunningController | undefined;
-  const store = storeFromEnv();
-  const bucket = uniqueBucket('kv-ctl');
+  const t = controllerSuite('controller', { buckets: [source.bucket] });
 
-  const phaseOf = async (name: string) => (await cluster.getTranscode(ns.name, name))?.status;
+  const phaseOf = async (name: string) => (await t.cluster.getTranscode(t.ns, name))?.status;
   const waitPhase = (name: string, phase: string, reason?: string) =>
     waitFor(`${name} to be ${phase}${reason ? `/${reason}` : ''}`, async () => {
       const s = await phaseOf(name);
@@ -47,39 +33,21 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
       return s?.phase === phase && (!reason || ready?.reason === reason) ? s : undefined;
     });
 
-  beforeAll(async () => {
-    ensureCrd();
-    ns = await freshNamespace('controller');
-    cluster = await TestCluster.connect();
-    await store.ensureBucket(bucket);
-    await store.ensureBucket(source.bucket);
-    controller = await startController(testConfig(ns.name, bucket));
-    await waitFor('the controller to lead and sync', async () => {
-      const res = await fetch(`${controller!.url}/readyz`);
-      return res.status === 200;
-    });
-  });
-
-  afterAll(async () => {
-    await controller?.close();
-    if (ns) await cluster?.releaseTranscodes(ns.name);
-    cluster?.close();
-    await ns?.cleanup();
-  });
+  beforeAll(() => t.start());
 
   it('creates exactly one Job with the expected spec, a finalizer, status and an event', async () => {
-    const tc = await cluster.createTranscode(ns.name, 'one', { source, priority: 5 });
+    const tc = await t.cluster.createTranscode(t.ns, 'one', { source, priority: 5 });
     const expectedName = jobName({ name: 'one', uid: tc.metadata.uid! }, 0);
     const status = await waitPhase('one', 'Pending', 'JobCreated');
     expect(status.jobName).toBe(expectedName);
     expect(status.attempt).toBe(0);
     expect(status.observedGeneration).toBe(1);
 
-    const jobs = (await cluster.jobs(ns.name)).filter(
+    const jobs = (await t.cluster.jobs(t.ns)).filter(
       (j) => j.metadata?.labels?.['media.kubevod.io/transcode'] === 'one',
     );
     expect(jobs.map((j) => j.metadata?.name)).toEqual([expectedName]);
-    const stored = await cluster.getTranscode(ns.name, 'one');
+    const stored = await t.cluster.getTranscode(t.ns, 'one');
     expect(stored?.metadata.finalizers).toContain(FINALIZER);
     // Everything we asked for reached the apiserver (it only adds defaults; lists omit kind).
     const validated = validateTranscodeSpec(stored!.spec);
@@ -89,25 +57,25 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
       kind: _k,
       ...desired
     } = buildJob(
-      { name: 'one', namespace: ns.name, uid: tc.metadata.uid!, spec: validated.spec },
+      { name: 'one', namespace: t.ns, uid: tc.metadata.uid!, spec: validated.spec },
       0,
-      jobTemplateFrom(controller!.config),
+      jobTemplateFrom(t.controller!.config),
     );
     expect(jobs[0]).toMatchObject(JSON.parse(JSON.stringify(desired)));
     const events = await waitFor('a JobCreated event', async () => {
-      const e = await cluster.events(ns.name, 'one');
+      const e = await t.cluster.events(t.ns, 'one');
       return e.some((x) => x.reason === 'JobCreated') ? e : undefined;
     });
     expect(events.find((e) => e.reason === 'JobCreated')?.note).toContain(expectedName);
   });
 
   it('reports progress, then Succeeded with the outputs of the ready record', async () => {
-    const tc = await cluster.createTranscode(ns.name, 'good', { source });
+    const tc = await t.cluster.createTranscode(t.ns, 'good', { source });
     const job = jobName({ name: 'good', uid: tc.metadata.uid! }, 0);
     await waitPhase('good', 'Pending', 'JobCreated');
 
-    await cluster.startPod(ns.name, job);
-    await store.putJson(bucket, progressKey('good'), {
+    await t.cluster.startPod(t.ns, job);
+    await t.store.putJson(t.bucket, progressKey('good'), {
       videoId: 'good',
       attempt: 0,
       percent: 42.7,
@@ -121,13 +89,13 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
     expect(running.progress).toMatchObject({ percent: 42, speed: 1.5 });
     expect(running.source).toMatchObject({ width: 1280, height: 720 });
 
-    const record = readyRecord('good', bucket);
-    await store.putJson(bucket, objectKeys.ready('good'), record);
-    await cluster.finishPod(ns.name, job, WORKER_EXIT.ok);
+    const record = readyRecord('good', t.bucket);
+    await t.store.putJson(t.bucket, objectKeys.ready('good'), record);
+    await t.cluster.finishPod(t.ns, job, WORKER_EXIT.ok);
     const done = await waitPhase('good', 'Succeeded', 'Succeeded');
     expect(done.renditionCount).toBe(2);
     expect(done.outputs).toEqual({
-      bucket,
+      bucket: t.bucket,
       prefix: 'videos/good/',
       manifests: record.manifests,
       readyRecord: 'videos/good/ready.json',
@@ -144,11 +112,11 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
   });
 
   it('maps a permanent worker exit code to its reason, with the termination message', async () => {
-    const tc = await cluster.createTranscode(ns.name, 'missing', { source });
+    const tc = await t.cluster.createTranscode(t.ns, 'missing', { source });
     const job = jobName({ name: 'missing', uid: tc.metadata.uid! }, 0);
     await waitPhase('missing', 'Pending', 'JobCreated');
-    await cluster.finishPod(
-      ns.name,
+    await t.cluster.finishPod(
+      t.ns,
       job,
       WORKER_EXIT.sourceNotFound,
       JSON.stringify({
@@ -161,19 +129,19 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
     expect(cond).toMatchObject({ status: 'True', reason: 'SourceNotFound' });
     expect(cond?.message).toBe('kv-sources/sources/in/source does not exist (exit code 12)');
     // the podFailurePolicy failed the Job at once: no retry pod
-    const j = (await cluster.jobs(ns.name)).find((x) => x.metadata?.name === job);
+    const j = (await t.cluster.jobs(t.ns)).find((x) => x.metadata?.name === job);
     expect(j?.status?.failed).toBe(1);
     const events = await waitFor('a SourceNotFound warning', async () =>
-      (await cluster.events(ns.name, 'missing')).find((e) => e.reason === 'SourceNotFound'),
+      (await t.cluster.events(t.ns, 'missing')).find((e) => e.reason === 'SourceNotFound'),
     );
     expect(events.type).toBe('Warning');
   });
 
   it('retries a Failed Transcode when the retry annotation is bumped: a new attempt, a new Job', async () => {
     await waitPhase('missing', 'Failed', 'SourceNotFound');
-    await cluster.kube.request(
+    await t.cluster.kube.request(
       'PATCH',
-      `/apis/media.kubevod.io/v1alpha1/namespaces/${ns.name}/transcodes/missing`,
+      `/apis/media.kubevod.io/v1alpha1/namespaces/${t.ns}/transcodes/missing`,
       {
         body: { metadata: { annotations: { [RETRY_ANNOTATION]: '1' } } },
         contentType: MERGE_PATCH,
@@ -182,9 +150,9 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
     const retried = await waitPhase('missing', 'Pending', 'JobCreated');
     expect(retried.attempt).toBe(1);
     expect(retried.conditions?.find((c) => c.type === 'Failed')).toBeUndefined();
-    const tc = await cluster.getTranscode(ns.name, 'missing');
+    const tc = await t.cluster.getTranscode(t.ns, 'missing');
     expect(tc?.metadata.annotations?.[RETRY_HANDLED_ANNOTATION]).toBe('1');
-    const names = (await cluster.jobs(ns.name))
+    const names = (await t.cluster.jobs(t.ns))
       .map((j) => j.metadata?.name)
       .filter((n) => n?.startsWith('missing-'))
       .sort();
@@ -195,62 +163,65 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
   });
 
   it('on delete while encoding: stops the Job, removes the outputs, lets go', async () => {
-    const tc = await cluster.createTranscode(ns.name, 'gone', { source });
+    const tc = await t.cluster.createTranscode(t.ns, 'gone', { source });
     const job = jobName({ name: 'gone', uid: tc.metadata.uid! }, 0);
     await waitPhase('gone', 'Pending', 'JobCreated');
-    await store.putJson(bucket, objectKeys.output('gone', 'seg-1.m4s'), { partial: true });
-    await store.putJson(bucket, progressKey('gone'), { videoId: 'gone' });
-    await cluster.deleteTranscode(ns.name, 'gone');
+    await t.store.putJson(t.bucket, objectKeys.output('gone', 'seg-1.m4s'), { partial: true });
+    await t.store.putJson(t.bucket, progressKey('gone'), { videoId: 'gone' });
+    await t.cluster.deleteTranscode(t.ns, 'gone');
     await waitFor('the Transcode to be gone', async () =>
-      (await cluster.getTranscode(ns.name, 'gone')) ? undefined : true,
+      (await t.cluster.getTranscode(t.ns, 'gone')) ? undefined : true,
     );
-    expect((await cluster.jobs(ns.name)).map((j) => j.metadata?.name)).not.toContain(job);
-    expect(await store.listKeys(bucket, objectKeys.outputPrefix('gone'))).toEqual([]);
-    expect(await store.stat(bucket, progressKey('gone'))).toBeUndefined();
+    expect((await t.cluster.jobs(t.ns)).map((j) => j.metadata?.name)).not.toContain(job);
+    expect(await t.store.listKeys(t.bucket, objectKeys.outputPrefix('gone'))).toEqual([]);
+    expect(await t.store.stat(t.bucket, progressKey('gone'))).toBeUndefined();
   });
 
   it('on delete with deletionPolicy Retain: keeps the outputs, deletes the source when asked', async () => {
     const src = { bucket: source.bucket, key: 'sources/kept/source' };
-    await store.putJson(src.bucket, src.key, { video: true });
-    const tc = await cluster.createTranscode(ns.name, 'kept', {
+    await t.store.putJson(src.bucket, src.key, { video: true });
+    const tc = await t.cluster.createTranscode(t.ns, 'kept', {
       source: src,
       deletionPolicy: 'Retain',
       sourceDeletionPolicy: 'Delete',
     });
     const job = jobName({ name: 'kept', uid: tc.metadata.uid! }, 0);
     await waitPhase('kept', 'Pending', 'JobCreated');
-    await store.putJson(bucket, objectKeys.ready('kept'), readyRecord('kept', bucket));
-    await cluster.finishPod(ns.name, job, 0);
+    await t.store.putJson(t.bucket, objectKeys.ready('kept'), readyRecord('kept', t.bucket));
+    await t.cluster.finishPod(t.ns, job, 0);
     await waitPhase('kept', 'Succeeded');
-    await cluster.deleteTranscode(ns.name, 'kept');
+    await t.cluster.deleteTranscode(t.ns, 'kept');
     await waitFor('the Transcode to be gone', async () =>
-      (await cluster.getTranscode(ns.name, 'kept')) ? undefined : true,
+      (await t.cluster.getTranscode(t.ns, 'kept')) ? undefined : true,
     );
-    expect(await store.listKeys(bucket, objectKeys.outputPrefix('kept'))).toEqual([
+    expect(await t.store.listKeys(t.bucket, objectKeys.outputPrefix('kept'))).toEqual([
       'videos/kept/ready.json',
     ]);
-    expect(await store.stat(src.bucket, src.key)).toBeUndefined();
+    expect(await t.store.stat(src.bucket, src.key)).toBeUndefined();
   });
 
   it('after a restart mid-way: no duplicate Job, and the status converges', async () => {
-    const before = await cluster.createTranscode(ns.name, 'restart-a', { source });
+    const before = await t.cluster.createTranscode(t.ns, 'restart-a', { source });
     await waitPhase('restart-a', 'Pending', 'JobCreated');
-    await controller!.close();
-    controller = undefined;
+    await t.stop();
 
     // While no controller runs: a new Transcode, and the first one's worker finishes.
-    const during = await cluster.createTranscode(ns.name, 'restart-b', { source });
-    await store.putJson(bucket, objectKeys.ready('restart-a'), readyRecord('restart-a', bucket));
-    await cluster.finishPod(
-      ns.name,
+    const during = await t.cluster.createTranscode(t.ns, 'restart-b', { source });
+    await t.store.putJson(
+      t.bucket,
+      objectKeys.ready('restart-a'),
+      readyRecord('restart-a', t.bucket),
+    );
+    await t.cluster.finishPod(
+      t.ns,
       jobName({ name: 'restart-a', uid: before.metadata.uid! }, 0),
       0,
     );
 
-    controller = await startController(testConfig(ns.name, bucket));
+    await t.start();
     await waitPhase('restart-a', 'Succeeded');
     await waitPhase('restart-b', 'Pending', 'JobCreated');
-    const names = (await cluster.jobs(ns.name))
+    const names = (await t.cluster.jobs(t.ns))
       .filter((j) =>
         ['restart-a', 'restart-b'].includes(
           j.metadata?.labels?.['media.kubevod.io/transcode'] ?? '',
@@ -267,7 +238,7 @@ describe('controller: Transcode -> Job -> status, on a real apiserver', () => {
   });
 
   it('serves its metrics', async () => {
-    const text = await (await fetch(`${controller!.url}/metrics`)).text();
+    const text = await (await fetch(`${t.controller!.url}/metrics`)).text();
     expect(text).toMatch(
       /kubevod_controller_reconcile_total\{result="success",app="controller"\} [1-9]/,
     );
