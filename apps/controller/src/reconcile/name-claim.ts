@@ -6,7 +6,8 @@ export interface NameHolder {
   uid: string;
 }
 
-const refused = (t: Pick<TranscodeWire, 'status'>) =>
+/** Refused its name (Failed/NameConflict): it never ran, and nothing under videos/<name>/ is its own. */
+export const refusedItsName = (t: Pick<TranscodeWire, 'status'>) =>
   t.status?.conditions?.some((c) => c.type === 'Ready' && c.reason === 'NameConflict') ?? false;
 
 /**
@@ -24,7 +25,7 @@ export function nameHolder(
   let best: { namespace: string; uid: string; started: boolean; created: number } | undefined;
   for (const t of transcodes) {
     const m = t.metadata;
-    if (m.name !== name || !m.uid || !m.namespace || refused(t)) continue;
+    if (m.name !== name || !m.uid || !m.namespace || refusedItsName(t)) continue;
     const parsed = Date.parse(String(m.creationTimestamp ?? ''));
     const c = {
       namespace: m.namespace,

@@ -27,7 +27,7 @@ import type { TranscodesRepository } from '../repositories/transcodes.repository
 import type { WebhookNotifier } from '../webhook/webhook.notifier';
 import { admit, type Candidate, type Caps } from './admission';
 import { buildJob, jobName, type JobTemplate } from './job-spec';
-import { nameHolder } from './name-claim';
+import { nameHolder, refusedItsName } from './name-claim';
 import {
   waitingRecheckMs,
   WAITING_CHECK_AFTER_MS,
@@ -597,10 +597,7 @@ export class TranscodeReconciler {
       return { requeueAfterMs: 1000 };
     }
     const annotations = tc.metadata.annotations ?? {};
-    // Refused its name: it never ran, and what lies under videos/<name>/ is another Transcode's.
-    const nameConflict = tc.status?.conditions?.some(
-      (c) => c.type === 'Ready' && c.reason === 'NameConflict',
-    );
+    const nameConflict = refusedItsName(tc);
     const retainAll = nameConflict || annotations[RETAIN_OUTPUTS_ANNOTATION] === 'true';
     const spec = tc.spec as Partial<TranscodeSpec>;
     const bucket = this.settings.bucket;
